@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zcit LIO glue: targets, TPGs, network portals and node ACLs, the objects
+ * behind LIO's configfs directories.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/atomic.h>
+#include <scsi/scsi_proto.h>
+#include <target/target_core_base.h>
+#include <target/target_core_fabric.h>
+#include <zcit/zcit.h>
+
+static atomic_t zcit_tiqn_index = ATOMIC_INIT(0);
+
+/**
+ * zcit_make_tiqn() - mkdir target/iscsi/<name>
+ * @tf: LIO's fabric
+ * @group: the parent group
+ * @name: the target name
+ *
+ * Return: the new target's &struct se_wwn, or an ERR_PTR.
+ */
+struct se_wwn *zcit_make_tiqn(struct target_fabric_configfs *tf,
+			      struct config_group *group, const char *name)
+{
+	struct zcit_tiqn *tiqn;
+
+	if (zcit_check_iscsi_name(name)) {
+		pr_err("not a valid iSCSI name: \"%s\"\n", name);
+		return ERR_PTR(-EINVAL);
+	}
+	tiqn = kzalloc(sizeof(*tiqn), GFP_KERNEL);
+	if (!tiqn)
+		return ERR_PTR(-ENOMEM);
+	strscpy(tiqn->name, name, sizeof(tiqn->name));
+	INIT_LIST_HEAD(&tiqn->tpgs);
+	tiqn->index = atomic_inc_return(&zcit_tiqn_index);
+	pr_debug("target %s created\n", tiqn->name);
+	return &tiqn->wwn;
+}
+
+/**
+ * zcit_drop_tiqn() - rmdir target/iscsi/<name>
+ * @wwn: the target; LIO has already dropped its TPGs
+ */
+void zcit_drop_tiqn(struct se_wwn *wwn)
+{
+	struct zcit_tiqn *tiqn = to_zcit_tiqn(wwn);
+
+	WARN_ON(!list_empty(&tiqn->tpgs));
+	pr_debug("target %s removed\n", tiqn->name);
+	kfree(tiqn);
+}
+
+static void zcit_tpg_set_defaults(struct zcit_tpg *tpg)
+{
+	int i;
+
+	for (i = 0; i < ZCIT_NR_TPG_ATTRS; i++)
+		tpg->attrib[i] = zcit_tpg_attrs[i].def;
+	zcit_params_init(&tpg->params);
+	/* Keep AuthMethod consistent with attrib/authentication. */
+	zcit_params_set_authentication(&tpg->params,
+				       tpg->attrib[ZCIT_TA_AUTHENTICATION]);
+}
+
+/**
+ * zcit_make_tpg() - mkdir target/iscsi/<name>/tpgt_<N>
+ * @wwn: the target
+ * @name: "tpgt_" and the tag
+ *
+ * Return: the TPG's &struct se_portal_group, or an ERR_PTR.
+ */
+struct se_portal_group *zcit_make_tpg(struct se_wwn *wwn, const char *name)
+{
+	struct zcit_tiqn *tiqn = to_zcit_tiqn(wwn);
+	struct zcit_tpg *tpg, *other;
+	u16 tpgt;
+	int ret;
+
+	if (zcit_parse_tpgt(name, &tpgt)) {
+		pr_err("TPG directory must be tpgt_<0-65535>, not \"%s\"\n",
+		       name);
+		return ERR_PTR(-EINVAL);
+	}
+	tpg = kzalloc(sizeof(*tpg), GFP_KERNEL);
+	if (!tpg)
+		return ERR_PTR(-ENOMEM);
+	tpg->tiqn = tiqn;
+	tpg->tpgt = tpgt;
+	mutex_init(&tpg->lock);
+	mutex_init(&tpg->auth.lock);
+	INIT_LIST_HEAD(&tpg->portals);
+	zcit_tpg_set_defaults(tpg);
+
+	mutex_lock(&zcit_cfg_mutex);
+	list_for_each_entry(other, &tiqn->tpgs, node) {
+		if (other->tpgt == tpgt) {
+			ret = -EEXIST;
+			goto err_unlock;
+		}
+	}
+	ret = core_tpg_register(wwn, &tpg->se_tpg, SCSI_PROTOCOL_ISCSI);
+	if (ret < 0)
+		goto err_unlock;
+	list_add_tail(&tpg->node, &tiqn->tpgs);
+	mutex_unlock(&zcit_cfg_mutex);
+	pr_debug("%s: TPG %u created\n", tiqn->name, tpgt);
+	return &tpg->se_tpg;
+
+err_unlock:
+	mutex_unlock(&zcit_cfg_mutex);
+	kfree(tpg);
+	return ERR_PTR(ret);
+}
+
+/**
+ * zcit_enable_tpg() - write to tpgt_N/enable
+ * @se_tpg: the TPG
+ * @enable: the new state
+ *
+ * Return: 0.
+ */
+int zcit_enable_tpg(struct se_portal_group *se_tpg, bool enable)
+{
+	struct zcit_tpg *tpg = to_zcit_tpg(se_tpg);
+
+	mutex_lock(&zcit_cfg_mutex);
+	WRITE_ONCE(tpg->enabled, enable);
+	mutex_unlock(&zcit_cfg_mutex);
+	pr_debug("%s: TPG %u %s\n", tpg->tiqn->name, tpg->tpgt,
+		 enable ? "enabled" : "disabled");
+	return 0;
+}
+
+/**
+ * zcit_drop_tpg() - rmdir tpgt_N; LIO has dropped its portals, LUNs, ACLs
+ * @se_tpg: the TPG
+ */
+void zcit_drop_tpg(struct se_portal_group *se_tpg)
+{
+	struct zcit_tpg *tpg = to_zcit_tpg(se_tpg);
+
+	mutex_lock(&zcit_cfg_mutex);
+	tpg->enabled = false;
+	list_del(&tpg->node);
+	mutex_unlock(&zcit_cfg_mutex);
+	WARN_ON(!list_empty(&tpg->portals));
+	core_tpg_deregister(se_tpg);
+	pr_debug("%s: TPG %u removed\n", tpg->tiqn->name, tpg->tpgt);
+	kfree(tpg);
+}
+
+/* Does any TPG of @tiqn already serve @addr?  Under zcit_cfg_mutex. */
+static bool zcit_tiqn_has_addr(struct zcit_tiqn *tiqn,
+			       const struct sockaddr_storage *addr)
+{
+	struct zcit_tpg *tpg;
+	struct zcit_tpg_np *np;
+
+	list_for_each_entry(tpg, &tiqn->tpgs, node)
+		list_for_each_entry(np, &tpg->portals, node)
+			if (zcit_sockaddr_equal(zcit_portal_addr(np->portal),
+						addr))
+				return true;
+	return false;
+}
+
+/**
+ * zcit_make_np() - mkdir tpgt_N/np/<addr>
+ * @se_tpg: the TPG
+ * @group: the np/ group
+ * @name: "a.b.c.d:port" or "[v6]:port"
+ *
+ * Starts listening on the address unless another TPG already does.  The
+ * same address twice in one target is refused with -EEXIST, as in
+ * iscsi_target_mod: a login must route to exactly one TPG.
+ *
+ * Return: the portal's &struct se_tpg_np, or an ERR_PTR.
+ */
+struct se_tpg_np *zcit_make_np(struct se_portal_group *se_tpg,
+			       struct config_group *group, const char *name)
+{
+	struct zcit_tpg *tpg = to_zcit_tpg(se_tpg);
+	struct sockaddr_storage addr;
+	struct zcit_tpg_np *np;
+	struct zcit_portal *portal;
+	int ret;
+
+	ret = zcit_parse_portal(name, &addr);
+	if (ret) {
+		pr_err("network portal must be IPv4:port or [IPv6]:port, not \"%s\"\n",
+		       name);
+		return ERR_PTR(ret);
+	}
+	np = kzalloc(sizeof(*np), GFP_KERNEL);
+	if (!np)
+		return ERR_PTR(-ENOMEM);
+	np->tpg = tpg;
+
+	mutex_lock(&zcit_cfg_mutex);
+	if (zcit_tiqn_has_addr(tpg->tiqn, &addr)) {
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+	portal = zcit_portal_get(&addr);
+	if (IS_ERR(portal)) {
+		ret = PTR_ERR(portal);
+		goto err_unlock;
+	}
+	np->portal = portal;
+	list_add_tail(&np->node, &tpg->portals);
+	tpg->tiqn->nr_portals++;
+	mutex_unlock(&zcit_cfg_mutex);
+	return &np->se_tpg_np;
+
+err_unlock:
+	mutex_unlock(&zcit_cfg_mutex);
+	kfree(np);
+	return ERR_PTR(ret);
+}
+
+/**
+ * zcit_drop_np() - rmdir tpgt_N/np/<addr>
+ * @se_tpg_np: the portal
+ */
+void zcit_drop_np(struct se_tpg_np *se_tpg_np)
+{
+	struct zcit_tpg_np *np =
+		container_of(se_tpg_np, struct zcit_tpg_np, se_tpg_np);
+
+	mutex_lock(&zcit_cfg_mutex);
+	list_del(&np->node);
+	np->tpg->tiqn->nr_portals--;
+	zcit_portal_put(np->portal);
+	mutex_unlock(&zcit_cfg_mutex);
+	kfree(np);
+}
+
+/**
+ * zcit_set_default_node_attributes() - defaults of a new node ACL
+ * @se_nacl: the ACL, explicit or generated in demo mode
+ */
+void zcit_set_default_node_attributes(struct se_node_acl *se_nacl)
+{
+	struct zcit_nacl *nacl = to_zcit_nacl(se_nacl);
+	struct zcit_tpg *tpg = to_zcit_tpg(se_nacl->se_tpg);
+	int i;
+
+	mutex_init(&nacl->auth.lock);
+	for (i = 0; i < ZCIT_NR_NACL_ATTRS; i++)
+		nacl->attrib[i] = zcit_nacl_attrs[i].def;
+	/* As iscsi_target_mod: the ACL's ERL starts from the TPG's. */
+	nacl->attrib[ZCIT_NA_DEFAULT_ERL] =
+		READ_ONCE(tpg->attrib[ZCIT_TA_DEFAULT_ERL]);
+}
+
+/**
+ * zcit_init_nodeacl() - mkdir tpgt_N/acls/<initiator>
+ * @se_nacl: the ACL
+ * @name: the initiator name
+ *
+ * Return: 0, or -EINVAL for a malformed initiator name.
+ */
+int zcit_init_nodeacl(struct se_node_acl *se_nacl, const char *name)
+{
+	if (zcit_check_iscsi_name(name)) {
+		pr_err("not a valid iSCSI initiator name: \"%s\"\n", name);
+		return -EINVAL;
+	}
+	zcit_stat_init_nacl_group(to_zcit_nacl(se_nacl));
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * zcit: differences between the kernels zcit supports (Debian 12's 6.1 and
+ * 6.12), kept in one place.  The ZCIT_HAVE_* macros come from conftests
+ * in Kbuild that look for each API in the headers being built against.
+ */
+#ifndef ZCIT_COMPAT_H
+#define ZCIT_COMPAT_H
+
+/*
+ * 6.10 added per-fabric submission control to target_core_fabric_ops
+ * (direct_submit_supp, default_submit_type).  zcit submits from its own
+ * io work, so it asks LIO to run commands directly where it can.
+ */
+#ifdef ZCIT_HAVE_SUBMIT_TYPE
+#define ZCIT_FABRIC_SUBMIT_OPS					\
+	.direct_submit_supp = 1,				\
+	.default_submit_type = TARGET_DIRECT_SUBMIT,
+#else
+#define ZCIT_FABRIC_SUBMIT_OPS
+#endif
+
+/*
+ * kernel_sendpage() was removed in 6.5; from then on TCP honours
+ * MSG_SPLICE_PAGES.  6.1 defines MSG_SPLICE_PAGES but ignores it, so the
+ * choice follows kernel_sendpage(), never #ifdef MSG_SPLICE_PAGES.
+ */
+#ifdef ZCIT_HAVE_KERNEL_SENDPAGE
+#define ZCIT_USE_SPLICE_PAGES	0
+#else
+#define ZCIT_USE_SPLICE_PAGES	1
+#endif
+
+#endif /* ZCIT_COMPAT_H */

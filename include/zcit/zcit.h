@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * zcit: objects of the LIO glue and the transport.
+ */
+#ifndef ZCIT_ZCIT_H
+#define ZCIT_ZCIT_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/socket.h>
+#include <linux/workqueue.h>
+#include <linux/refcount.h>
+#include <target/target_core_base.h>
+#include <zcit/param.h>
+#include <zcit/names.h>
+
+#define ZCIT_VERSION		"v4.1.0"
+
+/**
+ * struct zcit_stat_groups - fabric_statistics/ groups of a target
+ * @instance: iscsi_instance/
+ * @sess_err: iscsi_sess_err/
+ * @tgt_attr: iscsi_tgt_attr/
+ * @login: iscsi_login_stats/
+ * @logout: iscsi_logout_stats/
+ */
+struct zcit_stat_groups {
+	struct config_group instance;
+	struct config_group sess_err;
+	struct config_group tgt_attr;
+	struct config_group login;
+	struct config_group logout;
+};
+
+/**
+ * struct zcit_tiqn - a target (one IQN under target/iscsi/)
+ * @wwn: LIO's view
+ * @name: the target name
+ * @index: instance index, as iscsi_target_mod numbers them from 1
+ * @tpgs: its &struct zcit_tpg, under zcit_cfg_mutex
+ * @nr_portals: network portals in all its TPGs
+ * @stats: fabric_statistics/ groups
+ */
+struct zcit_tiqn {
+	struct se_wwn wwn;
+	char name[ZCIT_ISCSI_NAME_MAX + 1];
+	u32 index;
+	struct list_head tpgs;
+	u32 nr_portals;
+	struct zcit_stat_groups stats;
+};
+
+/**
+ * struct zcit_auth_cfg - CHAP credentials of one owner, with their lock
+ * @lock: serialises configfs reads and writes with the login path
+ * @auth: the credentials
+ */
+struct zcit_auth_cfg {
+	struct mutex lock;	/* see the kernel-doc above */
+	struct zcit_auth auth;
+};
+
+/**
+ * struct zcit_tpg - a target portal group (tpgt_N/)
+ * @se_tpg: LIO's view
+ * @tiqn: the target it belongs to
+ * @tpgt: its tag
+ * @node: in @tiqn->tpgs
+ * @lock: serialises writes to @attrib and @params
+ * @attrib: attrib/ values, indexed by &enum zcit_tpg_attr
+ * @params: param/ values
+ * @auth: auth/ values (demo-mode CHAP credentials)
+ * @portals: its &struct zcit_tpg_np, under zcit_cfg_mutex
+ * @enabled: enable was written 1
+ */
+struct zcit_tpg {
+	struct se_portal_group se_tpg;
+	struct zcit_tiqn *tiqn;
+	u16 tpgt;
+	struct list_head node;
+	struct mutex lock;	/* see the kernel-doc above */
+	s32 attrib[ZCIT_NR_TPG_ATTRS];
+	struct zcit_params params;
+	struct zcit_auth_cfg auth;
+	struct list_head portals;
+	bool enabled;
+};
+
+struct zcit_portal;
+
+/**
+ * struct zcit_tpg_np - a network portal of a TPG (np/<addr>/)
+ * @se_tpg_np: LIO's view
+ * @tpg: the TPG
+ * @portal: the listening socket it shares with other targets
+ * @node: in @tpg->portals
+ */
+struct zcit_tpg_np {
+	struct se_tpg_np se_tpg_np;
+	struct zcit_tpg *tpg;
+	struct zcit_portal *portal;
+	struct list_head node;
+};
+
+/**
+ * struct zcit_nacl - an initiator's node ACL (acls/<name>/)
+ * @se_nacl: LIO's view
+ * @attrib: attrib/ values, indexed by &enum zcit_nacl_attr
+ * @auth: auth/ values
+ * @sess_stats: fabric_statistics/iscsi_sess_stats/
+ */
+struct zcit_nacl {
+	struct se_node_acl se_nacl;
+	s32 attrib[ZCIT_NR_NACL_ATTRS];
+	struct zcit_auth_cfg auth;
+	struct config_group sess_stats;
+};
+
+/**
+ * struct zcit_global - module-wide state
+ * @disc_auth: discovery_auth/ credentials
+ * @enforce_disc_auth: discovery_auth/enforce_discovery_auth
+ * @allowed_cpus: cpus_allowed_list
+ */
+struct zcit_global {
+	struct zcit_auth_cfg disc_auth;
+	bool enforce_disc_auth;
+	cpumask_var_t allowed_cpus;
+};
+
+extern struct zcit_global zcit_global;
+/* Serialises creation and removal of targets, TPGs and portals. */
+extern struct mutex zcit_cfg_mutex;
+
+static inline struct zcit_tpg *to_zcit_tpg(struct se_portal_group *se_tpg)
+{
+	return container_of(se_tpg, struct zcit_tpg, se_tpg);
+}
+
+static inline struct zcit_tiqn *to_zcit_tiqn(struct se_wwn *wwn)
+{
+	return container_of(wwn, struct zcit_tiqn, wwn);
+}
+
+static inline struct zcit_nacl *to_zcit_nacl(struct se_node_acl *se_nacl)
+{
+	return container_of(se_nacl, struct zcit_nacl, se_nacl);
+}
+
+/* configfs.c: the attribute tables handed to LIO */
+extern struct configfs_attribute *zcit_wwn_attrs[];
+extern struct configfs_attribute *zcit_discovery_attrs[];
+extern struct configfs_attribute *zcit_tpg_base_attrs[];
+extern struct configfs_attribute *zcit_tpg_attrib_attrs[];
+extern struct configfs_attribute *zcit_tpg_auth_attrs[];
+extern struct configfs_attribute *zcit_tpg_param_attrs[];
+extern struct configfs_attribute *zcit_np_attrs[];
+extern struct configfs_attribute *zcit_nacl_base_attrs[];
+extern struct configfs_attribute *zcit_nacl_attrib_attrs[];
+extern struct configfs_attribute *zcit_nacl_auth_attrs[];
+extern struct configfs_attribute *zcit_nacl_param_attrs[];
+
+void zcit_configfs_init(void);
+
+/* tpg.c: objects behind the configfs directories */
+struct se_wwn *zcit_make_tiqn(struct target_fabric_configfs *tf,
+			      struct config_group *group, const char *name);
+void zcit_drop_tiqn(struct se_wwn *wwn);
+struct se_portal_group *zcit_make_tpg(struct se_wwn *wwn, const char *name);
+int zcit_enable_tpg(struct se_portal_group *se_tpg, bool enable);
+void zcit_drop_tpg(struct se_portal_group *se_tpg);
+struct se_tpg_np *zcit_make_np(struct se_portal_group *se_tpg,
+			       struct config_group *group, const char *name);
+void zcit_drop_np(struct se_tpg_np *se_tpg_np);
+int zcit_init_nodeacl(struct se_node_acl *se_nacl, const char *name);
+void zcit_set_default_node_attributes(struct se_node_acl *se_nacl);
+
+/* portal.c: listening sockets shared by every TPG naming an address */
+struct zcit_portal *zcit_portal_get(const struct sockaddr_storage *addr);
+void zcit_portal_put(struct zcit_portal *portal);
+const struct sockaddr_storage *zcit_portal_addr(const struct zcit_portal *portal);
+
+/* stat.c: fabric_statistics/ */
+void zcit_stat_add_wwn_groups(struct se_wwn *wwn);
+void zcit_stat_init_nacl_group(struct zcit_nacl *nacl);
+
+#endif /* ZCIT_ZCIT_H */

@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+PS4='+[$(cut -d" " -f1 /proc/uptime)] '; set -x
+#
+# PID 1 of the zcit test VM, started by the initramfs on the host's root
+# (read-only 9p + tmpfs overlay). Sets the guest up, installs out/<kver>/zcit.ko,
+# runs the test script with bash and powers off after printing
+# "ZCIT-EXIT=<status>". Its settings come from the host (tests/lib/vm.sh) in
+# /zcit-out/.zcit-vm.env on the second 9p share (tag "out"): ZCIT_ROOT,
+# ZCIT_OUT, ZCIT_SCRIPT and any --env values. Never exit: PID 1 must not die.
+
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+cd /
+
+mnt() { # TYPE DIR [OPTIONS]
+	mountpoint -q "$2" || mount -t "$1" -o "${3:-defaults}" "$1" "$2"
+}
+mnt proc /proc
+mnt sysfs /sys
+mnt devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mnt devpts /dev/pts
+mnt tmpfs /dev/shm mode=1777
+mnt tmpfs /tmp mode=1777
+mnt tmpfs /run mode=755
+mnt configfs /sys/kernel/config
+mkdir -p /zcit-out
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /zcit-out ||
+	echo "guest-init: cannot mount the out share"
+# shellcheck disable=SC1091
+. /zcit-out/.zcit-vm.env
+
+hostname zcit-vm
+echo zcit-vm >/etc/hostname
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.1.1\tzcit-vm\n' >/etc/hosts
+: >/etc/resolv.conf # no DNS in here: fail fast instead of timing out
+ip link set lo up
+ip -6 addr add ::1/128 dev lo 2>/dev/null
+ip link set eth0 up
+ip addr add 10.0.2.15/24 dev eth0
+ip route add default via 10.0.2.2
+
+modprobe -a virtio_blk virtio_scsi sd_mod sg
+
+ZCIT_KVER=$(uname -r)
+if [ -f "$ZCIT_OUT/$ZCIT_KVER/zcit.ko" ]; then
+	mkdir -p "/lib/modules/$ZCIT_KVER/updates"
+	cp "$ZCIT_OUT/$ZCIT_KVER/zcit.ko" "/lib/modules/$ZCIT_KVER/updates/"
+	depmod -a
+fi
+if [ -f "$ZCIT_ROOT/scripts/modprobe.d/zcit.conf" ]; then
+	cp "$ZCIT_ROOT/scripts/modprobe.d/zcit.conf" /etc/modprobe.d/
+fi
+
+mkdir -p /run/dbus
+dbus-daemon --system --fork
+
+export ZCIT_ROOT ZCIT_OUT ZCIT_KVER ZCIT_OUTDIR=/zcit-out HOME=/root TERM=dumb
+echo "guest-init: running $ZCIT_SCRIPT at $(cut -d' ' -f1 /proc/uptime)s"
+cd "$ZCIT_ROOT" && bash "$ZCIT_SCRIPT" </dev/null
+status=$?
+cd /
+echo "ZCIT-EXIT=$status"
+sync
+busybox poweroff -f
+echo o >/proc/sysrq-trigger
+while :; do sleep 60; done
