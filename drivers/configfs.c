@@ -506,7 +506,8 @@ static ssize_t zcit_nacl_cmdsn_depth_store(struct config_item *item,
 	ret = kstrtou32(page, 0, &depth);
 	if (ret)
 		return ret;
-	if (depth < 1 || depth > ZCIT_CMDSN_DEPTH_MAX)
+	/* LIO core turns 0 into 1, as with iscsi_target_mod. */
+	if (depth > ZCIT_CMDSN_DEPTH_MAX)
 		return -EINVAL;
 	ret = core_tpg_set_initiator_node_queue_depth(se_nacl, depth);
 	return ret ? ret : count;

@@ -116,6 +116,7 @@ int zcit_parse_tpgt(const char *name, u16 *tpgt)
 int zcit_parse_portal(const char *name, struct sockaddr_storage *ss)
 {
 	char buf[ZCIT_PORTAL_NAME_MAX + 1];
+	struct sockaddr_storage tmp = {};
 	char *ip, *port;
 	size_t len = strnlen(name, ZCIT_PORTAL_NAME_MAX + 1);
 	u16 portnum;
@@ -143,13 +144,16 @@ int zcit_parse_portal(const char *name, struct sockaddr_storage *ss)
 		if (strchr(ip, ':'))
 			return -EINVAL;
 	}
-	if (!*ip || kstrtou16(port, 10, &portnum) || !isdigit(*port))
+	/* Decimal, no leading zeros (inet_pton_with_scope() would read octal). */
+	if (!*ip || !isdigit(*port) || (port[0] == '0' && port[1]) ||
+	    kstrtou16(port, 10, &portnum))
 		return -EINVAL;
 
-	memset(ss, 0, sizeof(*ss));
-	return inet_pton_with_scope(&init_net,
-				    buf[0] == '[' ? AF_INET6 : AF_INET,
-				    ip, port, ss) ? -EINVAL : 0;
+	if (inet_pton_with_scope(&init_net, buf[0] == '[' ? AF_INET6 : AF_INET,
+				 ip, port, &tmp))
+		return -EINVAL;
+	*ss = tmp;
+	return 0;
 }
 
 /**

@@ -176,9 +176,13 @@ static int zcit_check_text(const char *value)
 {
 	const unsigned char *p;
 
-	/* Printable ASCII or UTF-8 bytes; no controls, no key separator. */
+	/*
+	 * Printable ASCII or UTF-8 bytes; no controls, and no comma, which
+	 * would make it a list-value (RFC 7143 6.1) that iscsi_target_mod
+	 * refuses for these keys.
+	 */
 	for (p = (const unsigned char *)value; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
+		if (*p < 0x20 || *p == 0x7f || *p == ',')
 			return -EINVAL;
 	return 0;
 }
@@ -344,7 +348,8 @@ const struct zcit_attr_desc zcit_nacl_attrs[ZCIT_NR_NACL_ATTRS] = {
 	[ZCIT_NA_DATAOUT_TIMEOUT_RETRIES] = { "dataout_timeout_retries",
 					      5, 1, 15 },
 	[ZCIT_NA_DEFAULT_ERL] = { "default_erl", 0, 0, 2 },
-	[ZCIT_NA_NOPIN_TIMEOUT] = { "nopin_timeout", 15, 3, 60 },
+	/* 0 turns NOP-In pings off; otherwise 3..60 s. */
+	[ZCIT_NA_NOPIN_TIMEOUT] = { "nopin_timeout", 15, 3, 60, 0, true },
 	[ZCIT_NA_NOPIN_RESPONSE_TIMEOUT] = { "nopin_response_timeout",
 					     30, 3, 60 },
 	[ZCIT_NA_RANDOM_DATAIN_PDU_OFFSETS] = { "random_datain_pdu_offsets",
@@ -375,7 +380,7 @@ int zcit_attr_parse(const struct zcit_attr_desc *d, const char *buf, s32 *out)
 	ret = kstrtos32(buf, 0, &v);
 	if (ret)
 		return ret;
-	if (v < d->min || v > d->max)
+	if ((v < d->min || v > d->max) && !(v == 0 && d->zero_ok))
 		return -EINVAL;
 	if (d->mask && v >= 0 && !(d->mask & BIT(v)))
 		return -EINVAL;
@@ -422,7 +427,8 @@ int zcit_auth_store(struct zcit_auth *a, enum zcit_auth_field f,
 	if (ret < 0)
 		return ret;
 	if (!strcmp(tmp, "NULL") || !*tmp) {
-		dst[0] = '\0';
+		/* Shown back as written, as iscsi_target_mod does. */
+		strscpy(dst, tmp, ZCIT_AUTH_NAME_LEN);
 		a->flags &= ~BIT(f);
 	} else {
 		strscpy(dst, tmp, ZCIT_AUTH_NAME_LEN);
@@ -436,7 +442,7 @@ int zcit_auth_store(struct zcit_auth *a, enum zcit_auth_field f,
  * @a: the credentials
  * @f: which one
  *
- * Return: the stored string, or "" when unset.
+ * Return: the stored string ("" or "NULL" when unset, as written).
  */
 const char *zcit_auth_value(const struct zcit_auth *a, enum zcit_auth_field f)
 {

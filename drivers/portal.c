@@ -87,12 +87,15 @@ static int zcit_portal_listen(struct zcit_portal *portal)
 	struct sock *sk;
 	int ret;
 
-	ret = sock_create_kern(&init_net, portal->addr.ss_family, SOCK_STREAM,
-			       IPPROTO_TCP, &portal->sock);
+	/* In the network namespace of whoever made the np/ directory. */
+	ret = sock_create(portal->addr.ss_family, SOCK_STREAM, IPPROTO_TCP,
+			  &portal->sock);
 	if (ret)
 		return ret;
 	sk = portal->sock->sk;
 	sock_set_reuseaddr(sk);
+	/* As iscsi_target_mod: a portal may name an address not up yet. */
+	ip_sock_set_freebind(sk);
 	tcp_sock_set_nodelay(sk);
 	/* [::]:p and 0.0.0.0:p are separate portals with separate sockets. */
 	if (portal->addr.ss_family == AF_INET6) {

@@ -8,6 +8,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/configfs.h>
+#include <linux/socket.h>
 #include <linux/sysfs.h>
 #include <target/target_core_base.h>
 #include <zcit/zcit.h>
@@ -117,8 +118,22 @@ ZCIT_STAT_CONST(zcit_stat_tgt_attr_, login_fails, 0);
 ZCIT_STAT_CONST(zcit_stat_tgt_attr_, last_fail_time, 0);
 ZCIT_STAT_CONST(zcit_stat_tgt_attr_, last_fail_type, 0);
 ZCIT_STAT_STR(zcit_stat_tgt_attr_, fail_intr_name, "None");
-ZCIT_STAT_STR(zcit_stat_tgt_attr_, fail_intr_addr_type, "ipv4");
-ZCIT_STAT_STR(zcit_stat_tgt_attr_, fail_intr_addr, "0.0.0.0");
+static ssize_t zcit_stat_tgt_attr_fail_intr_addr_type_show(struct config_item *item,
+							   char *page)
+{
+	return sysfs_emit(page, "%s\n",
+			  tgt_attr_tiqn(item)->last_fail_addr.ss_family ==
+			  AF_INET6 ? "ipv6" : "ipv4");
+}
+CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, fail_intr_addr_type);
+
+/* With no failure yet, %pISc prints "(einval)", as iscsi_target_mod shows. */
+static ssize_t zcit_stat_tgt_attr_fail_intr_addr_show(struct config_item *item,
+						      char *page)
+{
+	return sysfs_emit(page, "%pISc\n", &tgt_attr_tiqn(item)->last_fail_addr);
+}
+CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, fail_intr_addr);
 
 static struct configfs_attribute *zcit_stat_tgt_attr_attrs[] = {
 	&zcit_stat_tgt_attr_attr_inst,
@@ -180,7 +195,16 @@ static ssize_t zcit_stat_sess_##name##_show(struct config_item *item,	\
 }									\
 CONFIGFS_ATTR_RO(zcit_stat_sess_, name)
 
-ZCIT_STAT_SESS(inst);
+static ssize_t zcit_stat_sess_inst_show(struct config_item *item, char *page)
+{
+	struct zcit_nacl *nacl = container_of(to_config_group(item),
+					      struct zcit_nacl, sess_stats);
+
+	return sysfs_emit(page, "%u\n",
+			  to_zcit_tpg(nacl->se_nacl.se_tpg)->tiqn->index);
+}
+CONFIGFS_ATTR_RO(zcit_stat_sess_, inst);
+
 ZCIT_STAT_SESS(node);
 ZCIT_STAT_SESS(indx);
 ZCIT_STAT_SESS(cmd_pdus);

@@ -7,13 +7,14 @@
 
 #include <linux/kernel.h>
 #include <linux/slab.h>
-#include <linux/atomic.h>
+#include <linux/idr.h>
 #include <scsi/scsi_proto.h>
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
 #include <zcit/zcit.h>
 
-static atomic_t zcit_tiqn_index = ATOMIC_INIT(0);
+/* Target instance indexes, from 0 like iscsi_target_mod's (RFC 4544). */
+static DEFINE_IDA(zcit_tiqn_ida);
 
 /**
  * zcit_make_tiqn() - mkdir target/iscsi/<name>
@@ -27,6 +28,7 @@ struct se_wwn *zcit_make_tiqn(struct target_fabric_configfs *tf,
 			      struct config_group *group, const char *name)
 {
 	struct zcit_tiqn *tiqn;
+	int index;
 
 	if (zcit_check_iscsi_name(name)) {
 		pr_err("not a valid iSCSI name: \"%s\"\n", name);
@@ -35,9 +37,14 @@ struct se_wwn *zcit_make_tiqn(struct target_fabric_configfs *tf,
 	tiqn = kzalloc(sizeof(*tiqn), GFP_KERNEL);
 	if (!tiqn)
 		return ERR_PTR(-ENOMEM);
+	index = ida_alloc(&zcit_tiqn_ida, GFP_KERNEL);
+	if (index < 0) {
+		kfree(tiqn);
+		return ERR_PTR(index);
+	}
+	tiqn->index = index;
 	strscpy(tiqn->name, name, sizeof(tiqn->name));
 	INIT_LIST_HEAD(&tiqn->tpgs);
-	tiqn->index = atomic_inc_return(&zcit_tiqn_index);
 	pr_debug("target %s created\n", tiqn->name);
 	return &tiqn->wwn;
 }
@@ -52,6 +59,7 @@ void zcit_drop_tiqn(struct se_wwn *wwn)
 
 	WARN_ON(!list_empty(&tiqn->tpgs));
 	pr_debug("target %s removed\n", tiqn->name);
+	ida_free(&zcit_tiqn_ida, tiqn->index);
 	kfree(tiqn);
 }
 
@@ -177,7 +185,8 @@ static bool zcit_tiqn_has_addr(struct zcit_tiqn *tiqn,
  *
  * Starts listening on the address unless another TPG already does.  The
  * same address twice in one target is refused with -EEXIST, as in
- * iscsi_target_mod: a login must route to exactly one TPG.
+ * iscsi_target_mod: a login must route to exactly one TPG.  (LIO core
+ * turns any error here into -EINVAL for mkdir.)
  *
  * Return: the portal's &struct se_tpg_np, or an ERR_PTR.
  */
@@ -203,6 +212,9 @@ struct se_tpg_np *zcit_make_np(struct se_portal_group *se_tpg,
 
 	mutex_lock(&zcit_cfg_mutex);
 	if (zcit_tiqn_has_addr(tpg->tiqn, &addr)) {
+		/* LIO core reports every make_np failure as -EINVAL: say why. */
+		pr_err("%s: %pISpc is already a portal of another TPG of this target\n",
+		       tpg->tiqn->name, &addr);
 		ret = -EEXIST;
 		goto err_unlock;
 	}

@@ -101,6 +101,7 @@ enum zcit_nacl_attr {
  * @min: smallest accepted value
  * @max: largest accepted value
  * @mask: when non-zero, a value v is accepted only if (1 << v) & mask
+ * @zero_ok: 0 is accepted too (it switches the feature off)
  */
 struct zcit_attr_desc {
 	const char *name;
@@ -108,6 +109,7 @@ struct zcit_attr_desc {
 	s32 min;
 	s32 max;
 	u32 mask;
+	bool zero_ok;
 };
 
 extern const struct zcit_attr_desc zcit_tpg_attrs[ZCIT_NR_TPG_ATTRS];

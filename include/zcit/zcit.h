@@ -36,10 +36,11 @@ struct zcit_stat_groups {
  * struct zcit_tiqn - a target (one IQN under target/iscsi/)
  * @wwn: LIO's view
  * @name: the target name
- * @index: instance index, as iscsi_target_mod numbers them from 1
+ * @index: instance index, numbered from 0 as iscsi_target_mod does
  * @tpgs: its &struct zcit_tpg, under zcit_cfg_mutex
  * @nr_portals: network portals in all its TPGs
  * @stats: fabric_statistics/ groups
+ * @last_fail_addr: address of the last initiator refused at login
  */
 struct zcit_tiqn {
 	struct se_wwn wwn;
@@ -48,6 +49,7 @@ struct zcit_tiqn {
 	struct list_head tpgs;
 	u32 nr_portals;
 	struct zcit_stat_groups stats;
+	struct sockaddr_storage last_fail_addr;
 };
 
 /**

@@ -76,7 +76,7 @@ for arg in $(cat /proc/cmdline); do
 	case "$arg" in zcit.init=*) init=${arg#zcit.init=} ;; esac
 done
 [ -n "$init" ] || fail "no zcit.init= on the kernel command line"
-mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000 hostroot /lower ||
+mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /lower ||
 	fail "cannot mount the host root over 9p"
 mount -t tmpfs -o mode=755 rw /rw
 mkdir -p /rw/upper /rw/work

@@ -20,7 +20,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-kver= script= timeout=600 log= outdir= hostfwd= mem=2G interactive=
+kver='' script='' timeout=600 log='' outdir='' hostfwd='' mem=2G interactive=''
 envs=() disks=()
 
 usage() { sed -n '4,19s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -52,7 +52,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ -n "$kver" ] && [ -n "$script" ] || usage
+{ [ -n "$kver" ] && [ -n "$script" ]; } || usage
 [ -r "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver"
 [ -f "$script" ] || die "no script $script"
 zcit_out=${ZCIT_OUT:-$root/out}
@@ -65,12 +65,18 @@ mkdir -p "$(dirname "$log")" "$outdir"
 find "$outdir" -mindepth 1 -delete
 
 initrd=$("$root/tests/lib/mkinitramfs.sh" "$kver")
+moddep=
+if [ -f "$zcit_out/$kver/zcit.ko" ]; then
+	moddep=$("$root/tests/lib/moddep.sh" "$kver" "$zcit_out/$kver/zcit.ko")
+	guest_visible "$moddep" || { cp -r "$moddep" "$outdir/.moddep"; moddep=$outdir/.moddep; }
+fi
 
 q() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; } # shell-quote
 {
 	echo "ZCIT_ROOT=$(q "$root")"
 	echo "ZCIT_OUT=$(q "$zcit_out")"
 	echo "ZCIT_SCRIPT=$(q "$script")"
+	echo "ZCIT_MODDEP=$(q "$moddep")"
 	for kv in ${envs[@]+"${envs[@]}"}; do
 		echo "export ${kv%%=*}=$(q "${kv#*=}")"
 	done
@@ -79,15 +85,15 @@ q() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; } # shell-quote
 net=user,id=n0,restrict=on
 [ -z "$hostfwd" ] || net+=",hostfwd=tcp:127.0.0.1:$hostfwd-:3260"
 scsi=()
-[[ " ${disks[*]-} " != *scsi-hd* ]] || scsi=(-device virtio-scsi-pci,id=scsi0)
+[[ " ${disks[*]-} " != *scsi-hd* ]] || scsi=(-device "virtio-scsi-pci,id=scsi0")
 
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
+qemu=(qemu-system-x86_64 -accel "tcg,thread=multi" -cpu max -smp 2 -m "$mem"
 	-nographic -no-reboot -nodefaults -serial mon:stdio
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 log_buf_len=16M printk.time=1 zcit.init=$root/tests/lib/guest-init.sh"
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$outdir,mount_tag=out,security_model=none"
-	-netdev "$net" -device virtio-net-pci,netdev=n0
+	-netdev "$net" -device "virtio-net-pci,netdev=n0,romfile="
 	${scsi[@]+"${scsi[@]}"} ${disks[@]+"${disks[@]}"})
 
 start=$SECONDS

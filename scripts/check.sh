@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The whole test suite: dependencies, builds for every supported kernel,
+# style (checkpatch, sparse), KUnit under UML, and the VM integration
+# tests.  Every stage runs even if an earlier one failed (but the VM tests
+# need the builds); the last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+pass=0 fail=0 skip=0
+failed=()
+logdir=out/logs
+mkdir -p "$logdir"
+
+# stage NAME COMMAND...: one test, passed when COMMAND exits 0
+stage() {
+	local name=$1 log
+	shift
+	log=$logdir/${name//\//_}.log
+	echo "== $name"
+	if "$@" >"$log" 2>&1; then
+		pass=$((pass + 1))
+		echo "PASS $name"
+	else
+		fail=$((fail + 1))
+		failed+=("$name")
+		echo "FAIL $name (log: $log)"
+		tail -n 40 "$log"
+	fi
+}
+
+# add_counts LOG: add the "N passed, N failed" (and "N skipped") of a run
+add_counts() {
+	local line p f s
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	if [ -z "$line" ]; then
+		fail=$((fail + 1))
+		failed+=("$2 (no result line)")
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }; f=${f%% failed*}
+	s=$(grep -E '^[0-9]+ skipped$' "$1" | tail -n 1 | cut -d' ' -f1)
+	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + ${s:-0}))
+	[ "$f" -eq 0 ] || failed+=("$2: $f failed")
+}
+
+start=$(date +%s)
+if ! ./scripts/deps.sh; then
+	echo "deps: installing dependencies failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+kvers=$(./scripts/kvers.sh all)
+built=1
+for kver in $kvers; do
+	ZCIT_KVERS=$kver stage "build/$kver" ./scripts/build.sh || true
+	[ -f "out/$kver/zcit.ko" ] || built=0
+done
+stage checkpatch ./scripts/checkpatch.sh
+for kver in $kvers; do
+	ZCIT_KVERS=$kver stage "sparse/$kver" ./scripts/build.sh --sparse
+done
+# sparse's clean build leaves the modules rebuilt; make sure they are there
+for kver in $kvers; do
+	[ -f "out/$kver/zcit.ko" ] || ZCIT_KVERS=$kver ./scripts/build.sh >/dev/null 2>&1 || built=0
+done
+
+echo "== kunit"
+./scripts/kunit.sh --all 2>&1 | tee "$logdir/kunit.log" | grep -E '^KUNIT|\[FAILED\]|ERROR' || true
+if grep -qE '^KUNIT ' "$logdir/kunit.log"; then
+	while read -r _ cfg p _ f _ s _; do
+		pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+		[ "$f" -eq 0 ] || failed+=("kunit $cfg: $f failed")
+	done < <(grep -E '^KUNIT ' "$logdir/kunit.log" |
+		 sed -E 's/^KUNIT ([^:]+): ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/KUNIT \1 \2 x \3 x \4 x/')
+else
+	fail=$((fail + 1)); failed+=("kunit (did not run)")
+fi
+
+echo "== VM tests"
+if [ "$built" = 1 ]; then
+	./tests/run.sh 2>&1 | tee "$logdir/vm.log"
+	add_counts "$logdir/vm.log" "vm tests"
+else
+	fail=$((fail + 1)); failed+=("vm tests (module not built)")
+fi
+
+echo
+echo "check: $(( $(date +%s) - start )) s"
+for f in "${failed[@]}"; do echo "FAILED: $f"; done
+[ "$skip" -eq 0 ] || echo "$skip skipped"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

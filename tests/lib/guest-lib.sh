@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Sourced by the guest test scripts (tests/vm/*.sh), which tests/lib/vm.sh
+# runs with bash inside the VM. Each check prints one console line
+#   ZCIT-RESULT PASS|FAIL|SKIP <name> [reason]
+# that tests/run.sh counts. Names must not contain spaces.
+
+_t_failed=0
+
+t_pass() { # NAME
+	printf 'ZCIT-RESULT PASS %s\n' "$1"
+}
+
+t_fail() { # NAME REASON
+	printf 'ZCIT-RESULT FAIL %s %s\n' "$1" "${2:-}"
+	_t_failed=1
+}
+
+t_skip() { # NAME REASON
+	printf 'ZCIT-RESULT SKIP %s %s\n' "$1" "${2:-}"
+}
+
+# t_check NAME CMD [ARGS...]: pass if CMD exits 0, else fail showing its
+# output's last lines.
+t_check() {
+	local name=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		t_pass "$name"
+		return 0
+	fi
+	[ -z "$out" ] || printf '%s\n' "$out" | tail -n 10 | sed "s/^/  $name| /"
+	t_fail "$name" "'$*' exited $rc${out:+: ${out##*$'\n'}}"
+	return "$rc"
+}
+
+# t_done: end the script, exit 1 if any check failed.
+t_done() {
+	exit "$_t_failed"
+}
+
+# load_target_core: LIO's core and its backstores. rtslib points LIO's
+# db_root at /etc/rtslib-fb-target, which lacks pr/ and alua/ (PERSISTENT
+# RESERVE OUT fails without pr/).
+load_target_core() {
+	mkdir -p /etc/rtslib-fb-target/pr /etc/rtslib-fb-target/alua &&
+		modprobe -a target_core_mod target_core_iblock target_core_file \
+			target_core_pscsi target_core_user
+}
+
+# tcli CMD...: one targetcli run for all CMDs (one per argument), no colours.
+# targetcli exits 0 even when a command fails: check its output or configfs.
+tcli() {
+	printf '%s\n' 'set global color_mode=false' "$@" | targetcli
+}

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Stock targetcli-fb drives zcit: every backstore type, a target with
+# portals, LUNs, ACLs with mapped LUNs and CHAP; saveconfig, clearconfig,
+# restoreconfig give the same tree; a configuration saved under
+# iscsi_target_mod restores onto zcit; rmmod zcit succeeds afterwards.
+# zcit-vm: blk-disk=64M scsi-disk=64M timeout=400
+set -u
+. "$ZCIT_ROOT/tests/lib/guest-lib.sh"
+. "$ZCIT_ROOT/tests/guest/cfs.sh"
+out=/tmp/tcli
+mkdir -p $out /etc/rtslib-fb-target/pr /etc/rtslib-fb-target/alua
+SAVE=$out/saveconfig.json
+
+# targetcli exits 0 even when a command failed: look at its output.
+tcli() {
+	printf '%s\n' "set global color_mode=false" "set global auto_save_on_exit=false" \
+		"$@" "exit" | targetcli >$out/tcli.log 2>&1
+	if grep -qiE '^(error|No such|Could not|Unknown|Traceback)|[^a-z]error:' $out/tcli.log; then
+		cat $out/tcli.log
+		return 1
+	fi
+}
+
+tls() {
+	printf '%s\n' "set global color_mode=false" "ls" "exit" | targetcli 2>&1 |
+		sed -n '/^o- \//,$p'
+}
+
+blk=$(for d in /sys/block/vd*; do echo "/dev/${d##*/}"; done | head -n1)
+scsi=$(for d in /sys/block/sd*; do echo "/dev/${d##*/}"; done | head -n1)
+
+CONFIG=(
+	"/backstores/ramdisk create name=rd1 size=32M"
+	"/backstores/fileio create name=fio1 file_or_dev=$out/fio1.img size=32M"
+	"/backstores/block create name=blk1 dev=$blk"
+	"/backstores/pscsi create name=ps1 dev=$scsi"
+	"/iscsi create $IQN1"
+	"/iscsi/$IQN1/tpg1/portals delete 0.0.0.0 3260"
+	"/iscsi/$IQN1/tpg1/portals create 127.0.0.1 3260"
+	"/iscsi/$IQN1/tpg1/portals create ::1 3260"
+	"/iscsi/$IQN1/tpg1/luns create /backstores/ramdisk/rd1"
+	"/iscsi/$IQN1/tpg1/luns create /backstores/fileio/fio1"
+	"/iscsi/$IQN1/tpg1/luns create /backstores/block/blk1"
+	"/iscsi/$IQN1/tpg1/luns create /backstores/pscsi/ps1"
+	"/iscsi/$IQN1/tpg1/acls create $INI1"
+	"/iscsi/$IQN1/tpg1/acls create $INI2 add_mapped_luns=false"
+	"/iscsi/$IQN1/tpg1/acls/$INI2 create mapped_lun=0 tpg_lun_or_backstore=2 write_protect=1"
+	"/iscsi/$IQN1/tpg1/acls/$INI1 set auth userid=user1 password=secret1secret"
+	"/iscsi/$IQN1/tpg1/acls/$INI1 set auth mutual_userid=mu1 mutual_password=msecret1secret"
+	"/iscsi/$IQN1/tpg1 set attribute authentication=1"
+	"/iscsi/$IQN1/tpg1 set parameter MaxRecvDataSegmentLength=65536"
+	"/iscsi create $IQN2"
+	"/iscsi set discovery_auth enable=1 userid=duser password=dsecret"
+)
+
+run_flow() {	# IMPL: build, check, save, clear, restore, compare
+	local impl=$1
+	load_fabric "$impl"
+	if ! tcli "${CONFIG[@]}"; then
+		t_fail "$impl-targetcli-configure" "$(tail -n 20 $out/tcli.log)"
+		return 1
+	fi
+	tls >$out/$impl.ls1
+	t_pass "$impl-targetcli-configure"
+	cat $out/$impl.ls1
+
+	local tpg=$CFS/iscsi/$IQN1/tpgt_1
+	t_check "$impl-configfs-luns" test -d "$tpg/lun/lun_3"
+	t_check "$impl-configfs-mapped-lun" test -L "$tpg/acls/$INI2/lun_0/"*
+	t_check "$impl-configfs-chap" grep -qx user1 "$tpg/acls/$INI1/auth/userid"
+	t_check "$impl-configfs-mrdsl" grep -qx 65536 "$tpg/param/MaxRecvDataSegmentLength"
+	t_check "$impl-listening-v4" sh -c "ss -Hltn | grep -q '127.0.0.1:3260'"
+	t_check "$impl-listening-v6" sh -c "ss -Hltn | grep -q '\[::1\]:3260'"
+	t_check "$impl-listening-wildcard" sh -c "ss -Hltn | grep -q '0.0.0.0:3260'"
+
+	t_check "$impl-saveconfig" tcli "saveconfig $SAVE"
+	t_check "$impl-clearconfig" tcli "clearconfig confirm=True"
+	t_check "$impl-cleared" sh -c "[ -z \"\$(ls $CFS/iscsi | grep iqn)\" ]"
+	t_check "$impl-restoreconfig" tcli "restoreconfig $SAVE"
+	tls >$out/$impl.ls2
+	if diff -u $out/$impl.ls1 $out/$impl.ls2 >$out/ls.diff; then
+		t_pass "$impl-restore-same-ls"
+	else
+		t_fail "$impl-restore-same-ls" "$(cat $out/ls.diff)"
+	fi
+}
+
+run_flow zcit
+t_check zcit-clear-before-unload tcli "clearconfig confirm=True"
+rmdir $CFS/iscsi 2>/dev/null
+t_check zcit-rmmod rmmod zcit
+
+# A configuration saved under iscsi_target_mod restores onto zcit.
+run_flow lio
+cp $SAVE $out/lio.json
+cp $out/lio.ls2 $out/lio.ls
+tcli "clearconfig confirm=True"
+unload_fabric
+load_fabric zcit
+if tcli "restoreconfig $out/lio.json"; then
+	tls >$out/cross.ls
+	if diff -u $out/lio.ls $out/cross.ls >$out/ls.diff; then
+		t_pass lio-config-restores-on-zcit
+	else
+		t_fail lio-config-restores-on-zcit "$(cat $out/ls.diff)"
+	fi
+else
+	t_fail lio-config-restores-on-zcit "$(tail -n 20 $out/tcli.log)"
+fi
+t_check zcit-final-clear tcli "clearconfig confirm=True"
+rmdir $CFS/iscsi 2>/dev/null
+t_check zcit-final-rmmod rmmod zcit
+t_done
