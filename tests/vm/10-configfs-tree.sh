@@ -7,8 +7,8 @@
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
-out=/tmp/cfs
-mkdir -p $out
+work=/tmp/cfs
+mkdir -p $work
 
 # Values that legitimately differ: the name of the implementation, and
 # LIO core's own counters (device and ACL indexes, creation times), which
@@ -25,19 +25,19 @@ mask() {
 for impl in lio zcit; do
 	load_fabric $impl
 	build_config
-	dump_tree "$CFS/iscsi" | mask >$out/$impl.tree
+	dump_tree "$CFS/iscsi" | mask >$work/$impl.tree
 	unload_fabric
 done
-cp $out/*.tree "$ZCIT_OUTDIR/" 2>/dev/null || true
+cp $work/*.tree "$ZCIT_OUTDIR/" 2>/dev/null || true
 
-n=$(wc -l <$out/lio.tree)
+n=$(wc -l <$work/lio.tree)
 if [ "$n" -lt 200 ]; then
 	t_fail tree-reference "iscsi_target_mod's tree has only $n entries"
-elif diff -u $out/lio.tree $out/zcit.tree >$out/diff; then
+elif diff -u $work/lio.tree $work/zcit.tree >$work/diff; then
 	t_pass "tree-identical-$n-entries"
 else
-	t_fail tree-identical "$(grep -c '^[-+][^-+]' $out/diff) lines differ:
-$(head -n 60 $out/diff)"
+	t_fail tree-identical "$(grep -c '^[-+][^-+]' $work/diff) lines differ:
+$(head -n 60 $work/diff)"
 fi
 
 # Differential writes: every writable attribute of a TPG, an ACL and
@@ -66,30 +66,30 @@ probe_all() {
 for impl in lio zcit; do
 	load_fabric $impl
 	build_config
-	probe_all >$out/$impl.probe
+	probe_all >$work/$impl.probe
 	unload_fabric
 done
-cp $out/*.probe "$ZCIT_OUTDIR/" 2>/dev/null || true
+cp $work/*.probe "$ZCIT_OUTDIR/" 2>/dev/null || true
 
-if grep -q READBACK-REFUSED $out/zcit.probe; then
-	t_fail readback-accepted "$(grep READBACK-REFUSED $out/zcit.probe | head)"
+if grep -q READBACK-REFUSED $work/zcit.probe; then
+	t_fail readback-accepted "$(grep READBACK-REFUSED $work/zcit.probe | head)"
 else
 	t_pass readback-accepted
 fi
 # zcit may refuse what LIO takes (stricter validation), never the reverse,
 # and where both accept, the stored value must read back the same.
-paste -d'\n' $out/lio.probe $out/zcit.probe | paste - - |
+paste -d'\n' $work/lio.probe $work/zcit.probe | paste - - |
 while IFS=$'\t' read -r l z; do
 	[ "$l" = "$z" ] && continue
 	case "$l|$z" in
 	*" ok "*"|"*" refused "*) echo "STRICTER: $z (lio: $l)" ;;
 	*) echo "MISMATCH: zcit: $z | lio: $l" ;;
 	esac
-done >$out/probe.diff
-grep STRICTER $out/probe.diff | sed 's/^/  /' | head -n 80
-if grep -q MISMATCH $out/probe.diff; then
-	t_fail writes-like-lio "$(grep MISMATCH $out/probe.diff | head -n 40)"
+done >$work/probe.diff
+grep STRICTER $work/probe.diff | sed 's/^/  /' | head -n 80
+if grep -q MISMATCH $work/probe.diff; then
+	t_fail writes-like-lio "$(grep MISMATCH $work/probe.diff | head -n 40)"
 else
-	t_pass "writes-like-lio-$(wc -l <$out/zcit.probe)-probes"
+	t_pass "writes-like-lio-$(wc -l <$work/zcit.probe)-probes"
 fi
 t_done

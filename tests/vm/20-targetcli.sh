@@ -8,16 +8,16 @@
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
-out=/tmp/tcli
-mkdir -p $out /etc/rtslib-fb-target/pr /etc/rtslib-fb-target/alua
-SAVE=$out/saveconfig.json
+work=/tmp/tcli
+mkdir -p $work /etc/rtslib-fb-target/pr /etc/rtslib-fb-target/alua
+SAVE=$work/saveconfig.json
 
 # targetcli exits 0 even when a command failed: look at its output.
 tcli() {
 	printf '%s\n' "set global color_mode=false" "set global auto_save_on_exit=false" \
-		"$@" "exit" | targetcli >$out/tcli.log 2>&1
-	if grep -qiE '^(error|No such|Could not|Unknown|Traceback)|[^a-z]error:' $out/tcli.log; then
-		cat $out/tcli.log
+		"$@" "exit" | targetcli >$work/tcli.log 2>&1
+	if grep -qiE '^(error|No such|Could not|Unknown|Traceback)|[^a-z]error:' $work/tcli.log; then
+		cat $work/tcli.log
 		return 1
 	fi
 }
@@ -31,8 +31,9 @@ blk=$(for d in /sys/block/vd*; do echo "/dev/${d##*/}"; done | head -n1)
 scsi=$(for d in /sys/block/sd*; do echo "/dev/${d##*/}"; done | head -n1)
 
 CONFIG=(
+	"set global auto_add_default_portal=true"
 	"/backstores/ramdisk create name=rd1 size=32M"
-	"/backstores/fileio create name=fio1 file_or_dev=$out/fio1.img size=32M"
+	"/backstores/fileio create name=fio1 file_or_dev=$work/fio1.img size=32M"
 	"/backstores/block create name=blk1 dev=$blk"
 	"/backstores/pscsi create name=ps1 dev=$scsi"
 	"/iscsi create $IQN1"
@@ -50,7 +51,9 @@ CONFIG=(
 	"/iscsi/$IQN1/tpg1/acls/$INI1 set auth mutual_userid=mu1 mutual_password=msecret1secret"
 	"/iscsi/$IQN1/tpg1 set attribute authentication=1"
 	"/iscsi/$IQN1/tpg1 set parameter MaxRecvDataSegmentLength=65536"
+	"set global auto_add_default_portal=false"
 	"/iscsi create $IQN2"
+	"/iscsi/$IQN2/tpg1/portals create 0.0.0.0 3261"
 	"/iscsi set discovery_auth enable=1 userid=duser password=dsecret"
 )
 
@@ -58,31 +61,31 @@ run_flow() {	# IMPL: build, check, save, clear, restore, compare
 	local impl=$1
 	load_fabric "$impl"
 	if ! tcli "${CONFIG[@]}"; then
-		t_fail "$impl-targetcli-configure" "$(tail -n 20 $out/tcli.log)"
+		t_fail "$impl-targetcli-configure" "$(tail -n 20 $work/tcli.log)"
 		return 1
 	fi
-	tls >$out/$impl.ls1
+	tls >$work/$impl.ls1
 	t_pass "$impl-targetcli-configure"
-	cat $out/$impl.ls1
+	cat $work/$impl.ls1
 
 	local tpg=$CFS/iscsi/$IQN1/tpgt_1
 	t_check "$impl-configfs-luns" test -d "$tpg/lun/lun_3"
-	t_check "$impl-configfs-mapped-lun" test -L "$tpg/acls/$INI2/lun_0/"*
+	t_check "$impl-configfs-mapped-lun" sh -c "find '$tpg/acls/$INI2/lun_0' -maxdepth 1 -type l | grep -q ."
 	t_check "$impl-configfs-chap" grep -qx user1 "$tpg/acls/$INI1/auth/userid"
 	t_check "$impl-configfs-mrdsl" grep -qx 65536 "$tpg/param/MaxRecvDataSegmentLength"
 	t_check "$impl-listening-v4" sh -c "ss -Hltn | grep -q '127.0.0.1:3260'"
 	t_check "$impl-listening-v6" sh -c "ss -Hltn | grep -q '\[::1\]:3260'"
-	t_check "$impl-listening-wildcard" sh -c "ss -Hltn | grep -q '0.0.0.0:3260'"
+	t_check "$impl-listening-wildcard" sh -c "ss -Hltn | grep -q '0.0.0.0:3261'"
 
 	t_check "$impl-saveconfig" tcli "saveconfig $SAVE"
 	t_check "$impl-clearconfig" tcli "clearconfig confirm=True"
 	t_check "$impl-cleared" sh -c "[ -z \"\$(ls $CFS/iscsi | grep iqn)\" ]"
 	t_check "$impl-restoreconfig" tcli "restoreconfig $SAVE"
-	tls >$out/$impl.ls2
-	if diff -u $out/$impl.ls1 $out/$impl.ls2 >$out/ls.diff; then
+	tls >$work/$impl.ls2
+	if diff -u $work/$impl.ls1 $work/$impl.ls2 >$work/ls.diff; then
 		t_pass "$impl-restore-same-ls"
 	else
-		t_fail "$impl-restore-same-ls" "$(cat $out/ls.diff)"
+		t_fail "$impl-restore-same-ls" "$(cat $work/ls.diff)"
 	fi
 }
 
@@ -93,20 +96,20 @@ t_check zcit-rmmod rmmod zcit
 
 # A configuration saved under iscsi_target_mod restores onto zcit.
 run_flow lio
-cp $SAVE $out/lio.json
-cp $out/lio.ls2 $out/lio.ls
+cp $SAVE $work/lio.json
+cp $work/lio.ls2 $work/lio.ls
 tcli "clearconfig confirm=True"
 unload_fabric
 load_fabric zcit
-if tcli "restoreconfig $out/lio.json"; then
-	tls >$out/cross.ls
-	if diff -u $out/lio.ls $out/cross.ls >$out/ls.diff; then
+if tcli "restoreconfig $work/lio.json"; then
+	tls >$work/cross.ls
+	if diff -u $work/lio.ls $work/cross.ls >$work/ls.diff; then
 		t_pass lio-config-restores-on-zcit
 	else
-		t_fail lio-config-restores-on-zcit "$(cat $out/ls.diff)"
+		t_fail lio-config-restores-on-zcit "$(cat $work/ls.diff)"
 	fi
 else
-	t_fail lio-config-restores-on-zcit "$(tail -n 20 $out/tcli.log)"
+	t_fail lio-config-restores-on-zcit "$(tail -n 20 $work/tcli.log)"
 fi
 t_check zcit-final-clear tcli "clearconfig confirm=True"
 rmdir $CFS/iscsi 2>/dev/null
