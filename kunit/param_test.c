@@ -318,7 +318,9 @@ static void zcit_param_test_store_alias(struct kunit *test)
 {
 	static const struct store_case cases[] = {
 		{ ZCIT_KEY_TARGETALIAS, "x", true },
-		{ ZCIT_KEY_TARGETALIAS, "disk array 7, shelf 2", true },
+		{ ZCIT_KEY_TARGETALIAS, "disk array 7 shelf 2", true },
+		/* A comma would make it a list-value; LIO refuses it too. */
+		{ ZCIT_KEY_TARGETALIAS, "disk array 7, shelf 2", false },
 		{ ZCIT_KEY_TARGETALIAS, "a=b:c/d~!@#$%^&*()[]{}", true },
 		{ ZCIT_KEY_TARGETALIAS, "", false },
 		{ ZCIT_KEY_TARGETALIAS, "tab\there", false },
@@ -821,6 +823,35 @@ static void zcit_param_test_auth_mutual(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, zcit_auth_mutual(a));
 }
 
+/* nopin_timeout 0 switches NOP-In pings off (LIO takes it); 1 and 2 do not. */
+static void zcit_param_test_attr_zero_ok(struct kunit *test)
+{
+	const struct zcit_attr_desc *d = &zcit_nacl_attrs[ZCIT_NA_NOPIN_TIMEOUT];
+	s32 out = -5;
+
+	KUNIT_EXPECT_EQ(test, zcit_attr_parse(d, "0", &out), 0);
+	KUNIT_EXPECT_EQ(test, out, 0);
+	KUNIT_EXPECT_EQ(test, zcit_attr_parse(d, "1", &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, zcit_attr_parse(d, "2", &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, out, 0);
+	/* Other attributes do not take 0 below their minimum. */
+	d = &zcit_nacl_attrs[ZCIT_NA_NOPIN_RESPONSE_TIMEOUT];
+	KUNIT_EXPECT_EQ(test, zcit_attr_parse(d, "0", &out), -EINVAL);
+}
+
+/* "NULL" clears a credential but reads back as written, as in LIO. */
+static void zcit_param_test_auth_null_shown(struct kunit *test)
+{
+	struct zcit_auth *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, zcit_auth_store(a, ZCIT_AUTH_F_USERID, "u1\n", 3), 0);
+	KUNIT_EXPECT_TRUE(test, a->flags & ZCIT_AUTH_USERID);
+	KUNIT_EXPECT_EQ(test, zcit_auth_store(a, ZCIT_AUTH_F_USERID, "NULL", 4), 0);
+	KUNIT_EXPECT_FALSE(test, a->flags & ZCIT_AUTH_USERID);
+	KUNIT_EXPECT_STREQ(test, zcit_auth_value(a, ZCIT_AUTH_F_USERID), "NULL");
+}
+
 static struct kunit_case zcit_param_test_cases[] = {
 	KUNIT_CASE(zcit_param_test_defaults),
 	KUNIT_CASE(zcit_param_test_key_names),
@@ -835,6 +866,8 @@ static struct kunit_case zcit_param_test_cases[] = {
 	KUNIT_CASE(zcit_param_test_tpg_attrs),
 	KUNIT_CASE(zcit_param_test_nacl_attrs),
 	KUNIT_CASE(zcit_param_test_attr_text),
+	KUNIT_CASE(zcit_param_test_attr_zero_ok),
+	KUNIT_CASE(zcit_param_test_auth_null_shown),
 	KUNIT_CASE(zcit_param_test_auth_store),
 	KUNIT_CASE(zcit_param_test_auth_length),
 	KUNIT_CASE(zcit_param_test_auth_mutual),
