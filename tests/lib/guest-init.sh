@@ -6,7 +6,8 @@
 # runs the test script with bash and powers off after printing
 # "ZCIT-EXIT=<status>". Its settings come from the host (tests/lib/vm.sh) in
 # /zcit-out/.zcit-vm.env on the second 9p share (tag "out"): ZCIT_ROOT,
-# ZCIT_OUT, ZCIT_SCRIPT, ZCIT_MODDEP and any --env values. Never exit: PID 1 must not die.
+# ZCIT_OUT, ZCIT_SCRIPT, ZCIT_MODDEP and any --env values.
+# Never exit: PID 1 must not die.
 
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH

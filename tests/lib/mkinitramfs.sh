@@ -6,7 +6,7 @@
 # Build a tiny busybox initramfs for the zcit test VM: it loads the modules
 # needed to mount the host's / read-only over virtio-9p (tag "hostroot"),
 # puts a tmpfs overlay on top and switch_root's into the script named by
-# "zcit.init=PATH" on the kernel command line (tests/lib/guest-init.sh).
+# "zcitvm.init=PATH" on the kernel command line (tests/lib/guest-init.sh).
 #
 # OUT defaults to $ZCIT_CACHE/initramfs-KVER.cpio.gz (ZCIT_CACHE defaults to
 # ~/.cache/zcit). It is rebuilt only when its inputs change (this script,
@@ -72,10 +72,13 @@ while read -r m; do
 	insmod "/modules/$m" || fail "insmod $m failed"
 done </modules/order
 init=
-for arg in $(cat /proc/cmdline); do
-	case "$arg" in zcit.init=*) init=${arg#zcit.init=} ;; esac
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
+	case "$arg" in zcitvm.init=*) init=${arg#zcitvm.init=} ;; esac
 done
-[ -n "$init" ] || fail "no zcit.init= on the kernel command line"
+[ -n "$init" ] || fail "no zcitvm.init= on the kernel command line"
+# cache=loose: python (targetcli) starts ~2x faster; the guest does not see
+# host edits to files it has already read, which a short test VM can afford.
 mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /lower ||
 	fail "cannot mount the host root over 9p"
 mount -t tmpfs -o mode=755 rw /rw

@@ -30,6 +30,9 @@ t_check virtio-blk-disk virtio_disk vd
 t_check virtio-scsi-disk virtio_disk sd
 
 if [ -f "$ZCIT_OUT/$ZCIT_KVER/zcit.ko" ]; then
+	# targetcli's "ls" made target/iscsi, loading iscsi_target_mod: zcit
+	# will not share the "iscsi" fabric with it.
+	rmdir /sys/kernel/config/target/iscsi && modprobe -r iscsi_target_mod
 	t_check modprobe-zcit modprobe zcit
 else
 	t_skip modprobe-zcit "no $ZCIT_OUT/$ZCIT_KVER/zcit.ko (run scripts/build.sh)"
