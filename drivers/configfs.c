@@ -18,6 +18,7 @@
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
 #include <zcit/zcit.h>
+#include <zcit/compat.h>
 
 /* Parse "0" or "1" (as kstrtou32 reads them), the way LIO's flags are. */
 static int zcit_parse_flag(const char *page, bool *on)
@@ -266,7 +267,9 @@ CONFIGFS_ATTR(zcit_tpg_attrib_, name)
 
 ZCIT_TPG_ATTRIB(authentication, ZCIT_TA_AUTHENTICATION);
 ZCIT_TPG_ATTRIB(login_timeout, ZCIT_TA_LOGIN_TIMEOUT);
+#if ZCIT_TPG_NETIF_TIMEOUT
 ZCIT_TPG_ATTRIB(netif_timeout, ZCIT_TA_NETIF_TIMEOUT);
+#endif
 ZCIT_TPG_ATTRIB(generate_node_acls, ZCIT_TA_GENERATE_NODE_ACLS);
 ZCIT_TPG_ATTRIB(default_cmdsn_depth, ZCIT_TA_DEFAULT_CMDSN_DEPTH);
 ZCIT_TPG_ATTRIB(cache_dynamic_acls, ZCIT_TA_CACHE_DYNAMIC_ACLS);
@@ -282,7 +285,9 @@ ZCIT_TPG_ATTRIB(login_keys_workaround, ZCIT_TA_LOGIN_KEYS_WORKAROUND);
 struct configfs_attribute *zcit_tpg_attrib_attrs[] = {
 	&zcit_tpg_attrib_attr_authentication,
 	&zcit_tpg_attrib_attr_login_timeout,
+#if ZCIT_TPG_NETIF_TIMEOUT
 	&zcit_tpg_attrib_attr_netif_timeout,
+#endif
 	&zcit_tpg_attrib_attr_generate_node_acls,
 	&zcit_tpg_attrib_attr_default_cmdsn_depth,
 	&zcit_tpg_attrib_attr_cache_dynamic_acls,

@@ -31,4 +31,15 @@
 #define ZCIT_USE_SPLICE_PAGES	1
 #endif
 
+/*
+ * iscsi_target_mod dropped its unused attrib/netif_timeout after 6.1;
+ * zcit's tree follows the LIO of the kernel it is built for, so that
+ * targetcli saves and restores the same attributes on both.
+ */
+#ifdef ZCIT_HAVE_NETIF_TIMEOUT
+#define ZCIT_TPG_NETIF_TIMEOUT	1
+#else
+#define ZCIT_TPG_NETIF_TIMEOUT	0
+#endif
+
 #endif /* ZCIT_COMPAT_H */
