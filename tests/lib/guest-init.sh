@@ -22,6 +22,10 @@ mnt devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
 mnt devpts /dev/pts
 mnt tmpfs /dev/shm mode=1777
+# The guest gets a fresh /tmp; keep the host's reachable for a repository
+# (or out/ dir) that lives there, e.g. a CI clone made with mktemp -d.
+mkdir -p /.host-tmp
+mount --bind /tmp /.host-tmp
 mnt tmpfs /tmp mode=1777
 mnt tmpfs /run mode=755
 mnt configfs /sys/kernel/config
@@ -30,6 +34,16 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /zcit-out ||
 	echo "guest-init: cannot mount the out share"
 # shellcheck disable=SC1091
 . /zcit-out/.zcit-vm.env
+for p in "$ZCIT_ROOT" "$ZCIT_OUT"; do
+	case "$p" in
+	/tmp/*)
+		mountpoint -q "$p" && continue
+		mkdir -p "$p"
+		mount --bind "/.host-tmp/${p#/tmp/}" "$p" ||
+			echo "guest-init: cannot reach $p"
+		;;
+	esac
+done
 
 hostname zcit-vm
 echo zcit-vm >/etc/hostname

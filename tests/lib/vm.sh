@@ -28,8 +28,9 @@ usage() { sed -n '4,20s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 die() { echo "vm.sh: $*" >&2; exit 2; }
 abs() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 # The guest sees the host's / except these (fresh or virtual there).
+# (guest-init.sh binds the repository and out/ back when they are under /tmp)
 guest_visible() {
-	case "$1" in /tmp | /tmp/* | /run | /run/* | /proc/* | /sys/* | /dev/*) return 1 ;; esac
+	case "$1" in /tmp | /run | /run/* | /proc/* | /sys/* | /dev/*) return 1 ;; esac
 }
 
 while [ $# -gt 0 ]; do
@@ -58,8 +59,9 @@ done
 [ -f "$script" ] || die "no script $script"
 zcit_out=$(abs "${ZCIT_OUT:-$root/out}")
 for p in "$root" "$zcit_out" "$script"; do
-	guest_visible "$p" || die "$p is not visible in the guest (its /tmp and /run are fresh)"
+	guest_visible "$p" || die "$p is not visible in the guest (its /run is fresh)"
 done
+case "$script" in "$root"/*) ;; /tmp/*) die "$script: scripts under /tmp must be in the repository" ;; esac
 log=${log:-$root/out/logs/$kver/$(basename "$script" .sh).log}
 if [ -z "$outdir" ]; then
 	outdir=${log%.log}.out
