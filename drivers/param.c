@@ -133,16 +133,16 @@ static int zcit_parse_u32(const char *s, u32 *out)
 	return 0;
 }
 
-/* Is [s, s + len) one of @words? */
-static bool zcit_word_in(const char *s, size_t len, const char * const *words,
-			 size_t n)
+/* Index of [s, s + len) in @words, or -1. */
+static int zcit_word_index(const char *s, size_t len,
+			   const char * const *words, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (strlen(words[i]) == len && !strncmp(words[i], s, len))
-			return true;
-	return false;
+			return i;
+	return -1;
 }
 
 /* RFC 7143 6.1: a list-value is comma separated, none empty, no repeats. */
@@ -154,16 +154,9 @@ static int zcit_check_list(const char *value, const char * const *words,
 
 	for (;;) {
 		const char *comma = strchr(p, ',');
-		size_t len = comma ? comma - p : strlen(p);
-		size_t i;
+		int i = zcit_word_index(p, comma ? comma - p : strlen(p), words, n);
 
-		if (!zcit_word_in(p, len, words, n))
-			return -EINVAL;
-		for (i = 0; i < n; i++)
-			if (strlen(words[i]) == len &&
-			    !strncmp(words[i], p, len))
-				break;
-		if (seen & BIT(i))
+		if (i < 0 || (seen & BIT(i)))
 			return -EINVAL;
 		seen |= BIT(i);
 		if (!comma)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Build zcit.ko with W=1 for each supported Debian kernel into out/<kver>/,
-# failing on any compiler warning.  --sparse: also run sparse (C=2) with
-# warnings as errors.  Kernels: $ZCIT_KVERS, or scripts/kvers.sh all.
+# failing on any compiler warning.  --sparse: also run sparse on every
+# source (C=2 checks them whether or not they are recompiled), warnings
+# as errors.  Kernels: $ZCIT_KVERS, or scripts/kvers.sh all.
 set -eu
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -23,7 +24,6 @@ for kver in $kvers; do
 	done
 	log=$dir/build${sparse:+-sparse}.log
 	echo "build: $kver${sparse:+ (sparse)}"
-	[ -n "$sparse" ] && make -s -C "$kdir" M="$dir" clean >/dev/null
 	# shellcheck disable=SC2086
 	if ! make -C "$kdir" M="$dir" W=1 $sparse modules >"$log" 2>&1; then
 		cat "$log" >&2

@@ -6,7 +6,7 @@
 # tests.  Every stage runs even if an earlier one failed (but the VM tests
 # need the builds); the last line is "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 pass=0 fail=0 skip=0
 failed=()
@@ -71,11 +71,12 @@ done
 echo "== kunit"
 ./scripts/kunit.sh --all 2>&1 | tee "$logdir/kunit.log" | grep -E '^KUNIT|\[FAILED\]|ERROR' || true
 if grep -qE '^KUNIT ' "$logdir/kunit.log"; then
-	while read -r _ cfg p _ f _ s _; do
+	# "KUNIT <config>: N passed, N failed, N skipped"
+	while read -r cfg p f s; do
 		pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
 		[ "$f" -eq 0 ] || failed+=("kunit $cfg: $f failed")
-	done < <(grep -E '^KUNIT ' "$logdir/kunit.log" |
-		 sed -E 's/^KUNIT ([^:]+): ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/KUNIT \1 \2 x \3 x \4 x/')
+	done < <(sed -nE 's/^KUNIT ([^:]+): ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3 \4/p' \
+		 "$logdir/kunit.log")
 else
 	fail=$((fail + 1)); failed+=("kunit (did not run)")
 fi

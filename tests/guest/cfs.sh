@@ -10,10 +10,7 @@ INI2=iqn.1994-05.com.redhat:client2
 
 # Load the fabric under test: "zcit" or "lio" (iscsi_target_mod).
 load_fabric() {
-	modprobe target_core_mod
-	modprobe target_core_iblock
-	modprobe target_core_file
-	modprobe target_core_pscsi
+	load_target_core
 	case "$1" in
 	zcit) modprobe zcit ;;
 	lio) modprobe --ignore-install iscsi_target_mod ;;
@@ -26,6 +23,14 @@ unload_fabric() {
 	rmdir "$CFS/iscsi" 2>/dev/null || true
 	rmmod zcit 2>/dev/null || true
 	rmmod iscsi_target_mod 2>/dev/null || true
+}
+
+# first_disk vd|sd: the first virtio-blk or SCSI disk the VM was given
+first_disk() {
+	local d
+	for d in /sys/block/"$1"*; do
+		[ -e "$d" ] && echo "/dev/${d##*/}" && return
+	done
 }
 
 # One configuration exercising every kind of directory.

@@ -9,13 +9,12 @@ set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
 work=/tmp/tcli
-mkdir -p $work /etc/rtslib-fb-target/pr /etc/rtslib-fb-target/alua
+mkdir -p $work
 SAVE=$work/saveconfig.json
 
 # targetcli exits 0 even when a command failed: look at its output.
-tcli() {
-	printf '%s\n' "set global color_mode=false" "set global auto_save_on_exit=false" \
-		"$@" "exit" | targetcli >$work/tcli.log 2>&1
+tcli_ok() {
+	tcli "set global auto_save_on_exit=false" "$@" "exit" >$work/tcli.log 2>&1
 	if grep -qiE '^(error|No such|Could not|Unknown|Traceback)|[^a-z]error:' $work/tcli.log; then
 		cat $work/tcli.log
 		return 1
@@ -23,12 +22,11 @@ tcli() {
 }
 
 tls() {
-	printf '%s\n' "set global color_mode=false" "ls" "exit" | targetcli 2>&1 |
-		sed -n '/^o- \//,$p'
+	tcli "ls" "exit" 2>&1 | sed -n '/^o- \//,$p'
 }
 
-blk=$(for d in /sys/block/vd*; do echo "/dev/${d##*/}"; done | head -n1)
-scsi=$(for d in /sys/block/sd*; do echo "/dev/${d##*/}"; done | head -n1)
+blk=$(first_disk vd)
+scsi=$(first_disk sd)
 
 CONFIG=(
 	"set global auto_add_default_portal=true"
@@ -60,7 +58,7 @@ CONFIG=(
 run_flow() {	# IMPL: build, check, save, clear, restore, compare
 	local impl=$1
 	load_fabric "$impl"
-	if ! tcli "${CONFIG[@]}"; then
+	if ! tcli_ok "${CONFIG[@]}"; then
 		t_fail "$impl-targetcli-configure" "$(tail -n 20 $work/tcli.log)"
 		return 1
 	fi
@@ -77,10 +75,10 @@ run_flow() {	# IMPL: build, check, save, clear, restore, compare
 	t_check "$impl-listening-v6" sh -c "ss -Hltn | grep -q '\[::1\]:3260'"
 	t_check "$impl-listening-wildcard" sh -c "ss -Hltn | grep -q '0.0.0.0:3261'"
 
-	t_check "$impl-saveconfig" tcli "saveconfig $SAVE"
-	t_check "$impl-clearconfig" tcli "clearconfig confirm=True"
+	t_check "$impl-saveconfig" tcli_ok "saveconfig $SAVE"
+	t_check "$impl-clearconfig" tcli_ok "clearconfig confirm=True"
 	t_check "$impl-cleared" sh -c "[ -z \"\$(ls $CFS/iscsi | grep iqn)\" ]"
-	t_check "$impl-restoreconfig" tcli "restoreconfig $SAVE"
+	t_check "$impl-restoreconfig" tcli_ok "restoreconfig $SAVE"
 	tls >$work/$impl.ls2
 	if diff -u $work/$impl.ls1 $work/$impl.ls2 >$work/ls.diff; then
 		t_pass "$impl-restore-same-ls"
@@ -90,7 +88,7 @@ run_flow() {	# IMPL: build, check, save, clear, restore, compare
 }
 
 run_flow zcit
-t_check zcit-clear-before-unload tcli "clearconfig confirm=True"
+t_check zcit-clear-before-unload tcli_ok "clearconfig confirm=True"
 rmdir $CFS/iscsi 2>/dev/null
 t_check zcit-rmmod rmmod zcit
 
@@ -98,10 +96,10 @@ t_check zcit-rmmod rmmod zcit
 run_flow lio
 cp $SAVE $work/lio.json
 cp $work/lio.ls2 $work/lio.ls
-tcli "clearconfig confirm=True"
+tcli_ok "clearconfig confirm=True"
 unload_fabric
 load_fabric zcit
-if tcli "restoreconfig $work/lio.json"; then
+if tcli_ok "restoreconfig $work/lio.json"; then
 	tls >$work/cross.ls
 	if diff -u $work/lio.ls $work/cross.ls >$work/ls.diff; then
 		t_pass lio-config-restores-on-zcit
@@ -111,7 +109,7 @@ if tcli "restoreconfig $work/lio.json"; then
 else
 	t_fail lio-config-restores-on-zcit "$(tail -n 20 $work/tcli.log)"
 fi
-t_check zcit-final-clear tcli "clearconfig confirm=True"
+t_check zcit-final-clear tcli_ok "clearconfig confirm=True"
 rmdir $CFS/iscsi 2>/dev/null
 t_check zcit-final-rmmod rmmod zcit
 t_done

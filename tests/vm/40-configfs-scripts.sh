@@ -6,11 +6,11 @@
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
-blk=$(for d in /sys/block/vd*; do echo "/dev/${d##*/}"; done | head -n1)
-scsi=$(for d in /sys/block/sd*; do echo "/dev/${d##*/}"; done | head -n1)
+blk=$(first_disk vd)
+scsi=$(first_disk sd)
 T=$CFS/iscsi/$IQN1/tpgt_1
 
-modprobe target_core_mod
+load_target_core
 t_check lio-backstore-rd "$LIO" backstore rd rd1 32
 t_check lio-backstore-fileio "$LIO" backstore fileio fio1 /tmp/fio1.img 32
 t_check lio-backstore-iblock "$LIO" backstore iblock blk1 "$blk"
@@ -33,8 +33,7 @@ t_check authenticate-target grep -qx 1 "$T/acls/$INI1/auth/authenticate_target"
 t_check authmethod-chap-only grep -qx CHAP "$T/param/AuthMethod"
 t_check demo-mode grep -qx 1 "$CFS/iscsi/$IQN2/tpgt_1/attrib/generate_node_acls"
 t_check listening sh -c "ss -Hltn | grep -q '127.0.0.1:3260'"
-mkdir -p /etc/rtslib-fb-target/pr
-printf '%s\n' "set global color_mode=false" "ls" "exit" | targetcli >/tmp/ls 2>&1
+tcli "ls" "exit" >/tmp/ls 2>&1
 cat /tmp/ls
 t_check targetcli-sees-luns grep -q 'lun3 .*pscsi/ps1' /tmp/ls
 t_check targetcli-sees-mapped grep -q 'mapped_lun2 .*lun2 block/blk1' /tmp/ls
