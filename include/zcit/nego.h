@@ -74,6 +74,7 @@ enum zcit_extra_key {
  * @seen: keys the initiator sent during this login (RFC 7143 6.2:
  *	negotiating a key twice is a protocol error)
  * @mrdsl_declared: the target already declared MaxRecvDataSegmentLength
+ * @alias_declared: the target already declared TargetAlias
  */
 struct zcit_nego {
 	const struct zcit_params *tpg;
@@ -82,6 +83,7 @@ struct zcit_nego {
 	struct zcit_sess_params res;
 	DECLARE_BITMAP(seen, ZCIT_NR_NEGO_KEYS);
 	bool mrdsl_declared;
+	bool alias_declared;
 };
 
 int zcit_nego_init(struct zcit_nego *n, const struct zcit_params *tpg,
