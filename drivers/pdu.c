@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zcit protocol engine: Basic Header Segments and serial numbers.
+ *
+ * Pure code: no sockets, no LIO calls.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <zcit/pdu.h>
+
+/**
+ * zcit_bhs_parse() - check a BHS from an initiator and read its lengths
+ * @hdr: the 48 bytes
+ * @max_data: largest DataSegmentLength the receiver accepts
+ * @lens: set to the lengths announced
+ *
+ * RFC 7143 11.2.1.2: only the opcodes an initiator may send are accepted
+ * (bit 7 of byte 0 is reserved and must be 0).
+ *
+ * Return: 0; -EBADMSG for an opcode no initiator sends (answered with a
+ * Reject by the caller in Full Feature Phase); -EMSGSIZE when the data
+ * segment is longer than @max_data (a protocol error: drop the connection,
+ * since its payload cannot be skipped safely).
+ */
+int zcit_bhs_parse(const struct iscsi_hdr *hdr, u32 max_data,
+		   struct zcit_pdu_lens *lens)
+{
+	u8 op = hdr->opcode & ISCSI_OPCODE_MASK;
+
+	lens->ahs = hdr->hlength * 4;
+	lens->data = ntoh24(hdr->dlength);
+	lens->pad = zcit_pad4(lens->data);
+
+	if (hdr->opcode & ISCSI_OP_RETRY)
+		return -EBADMSG;
+	switch (op) {
+	case ISCSI_OP_NOOP_OUT:
+	case ISCSI_OP_SCSI_CMD:
+	case ISCSI_OP_SCSI_TMFUNC:
+	case ISCSI_OP_LOGIN:
+	case ISCSI_OP_TEXT:
+	case ISCSI_OP_SCSI_DATA_OUT:
+	case ISCSI_OP_LOGOUT:
+	case ISCSI_OP_SNACK:
+		break;
+	default:
+		return -EBADMSG;
+	}
+	if (lens->data > max_data)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static void zcit_put_sn(__be32 *statsn, __be32 *exp, __be32 *max,
+			const struct zcit_sn *sn)
+{
+	*statsn = cpu_to_be32(sn->statsn);
+	*exp = cpu_to_be32(sn->exp_cmdsn);
+	*max = cpu_to_be32(sn->max_cmdsn);
+}
+
+/**
+ * zcit_build_nopin() - the NOP-In answering a NOP-Out (RFC 7143 11.19)
+ * @rsp: the header to fill in
+ * @req: the NOP-Out, whose ITT is not 0xffffffff
+ * @dlen: length of the ping data echoed back
+ * @sn: sequence numbers
+ */
+void zcit_build_nopin(struct iscsi_nopin *rsp, const struct iscsi_nopout *req,
+		      u32 dlen, const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_NOOP_IN;
+	rsp->flags = ISCSI_FLAG_CMD_FINAL;
+	hton24(rsp->dlength, dlen);
+	rsp->lun = req->lun;
+	rsp->itt = req->itt;
+	rsp->ttt = cpu_to_be32(ISCSI_RESERVED_TAG);
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+}
+
+/**
+ * zcit_build_logout_rsp() - a Logout Response (RFC 7143 11.15)
+ * @rsp: the header to fill in
+ * @req: the Logout Request
+ * @response: ISCSI_LOGOUT_SUCCESS and friends
+ * @sn: sequence numbers
+ *
+ * Time2Wait and Time2Retain are 0: at ERL 0 nothing can be recovered.
+ */
+void zcit_build_logout_rsp(struct iscsi_logout_rsp *rsp,
+			   const struct iscsi_logout *req, u8 response,
+			   const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_LOGOUT_RSP;
+	rsp->flags = ISCSI_FLAG_CMD_FINAL;
+	rsp->response = response;
+	rsp->itt = req->itt;
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+}
+
+/**
+ * zcit_build_text_rsp() - a Text Response (RFC 7143 11.11)
+ * @rsp: the header to fill in
+ * @req: the Text Request
+ * @more: more of the answer follows (C bit, F clear)
+ * @ttt: Target Transfer Tag: 0xffffffff on the final answer, otherwise a
+ *	tag the initiator returns to get the rest
+ * @dlen: data segment length
+ * @sn: sequence numbers
+ */
+void zcit_build_text_rsp(struct iscsi_text_rsp *rsp,
+			 const struct iscsi_text *req, bool more, u32 ttt,
+			 u32 dlen, const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_TEXT_RSP;
+	rsp->flags = more ? ISCSI_FLAG_TEXT_CONTINUE : ISCSI_FLAG_CMD_FINAL;
+	hton24(rsp->dlength, dlen);
+	rsp->itt = req->itt;
+	rsp->ttt = cpu_to_be32(more ? ttt : ISCSI_RESERVED_TAG);
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+}
+
+/**
+ * zcit_build_reject() - a Reject (RFC 7143 11.17) of a 48-byte header
+ * @rsp: the header to fill in; the rejected BHS is its data segment
+ * @reason: ISCSI_REASON_*
+ * @sn: sequence numbers
+ */
+void zcit_build_reject(struct iscsi_reject *rsp, u8 reason,
+		       const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_REJECT;
+	rsp->flags = ISCSI_FLAG_CMD_FINAL;
+	rsp->reason = reason;
+	hton24(rsp->dlength, ZCIT_BHS_LEN);
+	rsp->ffffffff = cpu_to_be32(ISCSI_RESERVED_TAG);
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+}
+
+#define ZCIT_SN_HALF	0x80000000u
+
+/**
+ * zcit_sn_lt() - RFC 1982 3.2 "less than" for 32-bit serial numbers
+ * @a: one number
+ * @b: the other
+ *
+ * Return: true if @a < @b; false also when the comparison is undefined
+ * (the numbers are exactly 2^31 apart).
+ */
+bool zcit_sn_lt(u32 a, u32 b)
+{
+	return (a < b && b - a < ZCIT_SN_HALF) ||
+	       (a > b && a - b > ZCIT_SN_HALF);
+}
+
+/**
+ * zcit_sn_gt() - RFC 1982 3.2 "greater than" for 32-bit serial numbers
+ * @a: one number
+ * @b: the other
+ *
+ * Return: true if @a > @b; false when equal or undefined.
+ */
+bool zcit_sn_gt(u32 a, u32 b)
+{
+	return (a < b && b - a > ZCIT_SN_HALF) ||
+	       (a > b && a - b < ZCIT_SN_HALF);
+}
+
+/**
+ * zcit_sn_in_window() - is @sn within [@low, @high] in serial arithmetic?
+ * @sn: the number
+ * @low: lower bound (ExpCmdSN)
+ * @high: upper bound (MaxCmdSN)
+ *
+ * RFC 7143 4.2.2.1: a command is acceptable when ExpCmdSN <= CmdSN <=
+ * MaxCmdSN.  An empty window (MaxCmdSN = ExpCmdSN - 1) holds nothing, and
+ * neither does a window wider than 2^31, which RFC 1982 cannot order.
+ *
+ * Return: true if it is.
+ */
+bool zcit_sn_in_window(u32 sn, u32 low, u32 high)
+{
+	u32 size = high - low + 1;
+
+	return size <= ZCIT_SN_HALF && sn - low < size;
+}
+
+/**
+ * zcit_sn_max_cmdsn() - MaxCmdSN of a window of @depth commands
+ * @exp_cmdsn: ExpCmdSN
+ * @depth: commands the target accepts, 1 to 2^31 - 1
+ *
+ * Return: ExpCmdSN + depth - 1, wrapping as serial numbers do.
+ */
+u32 zcit_sn_max_cmdsn(u32 exp_cmdsn, u32 depth)
+{
+	return exp_cmdsn + depth - 1;
+}
