@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/run.sh [--kver K]... [--filter GLOB]
+# tests/run.sh [--kver K]... [--filter GLOB] [--env K=V]...
 #
 # Run each guest test script tests/vm/*.sh (sorted; GLOB matches its name
 # with or without .sh) in its own VM (tests/lib/vm.sh) on each kernel K
@@ -12,14 +12,20 @@
 # exit marker adds a failure for <kver>/<test>. A header line like
 #   # zcit-vm: blk-disk=64M scsi-disk=64M timeout=300 mem=2G
 # asks for sparse disk images (made in out/disks/ for that run) and VM settings.
-# Ends with "N skipped" and "N passed, N failed"; exit 0 iff nothing failed.
+# --env K=V sets K in every guest script's environment; the host's
+# ZCIT_LOGIN_FABRICS and ZCIT_HAS_IO (tests/vm/50-login.sh) are passed on
+# when set. Ends with "N skipped" and "N passed, N failed"; exit 0 iff
+# nothing failed.
 set -uo pipefail
 export LC_ALL=C
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-kvers=() filter='*'
+kvers=() filter='*' envs=()
+for v in ZCIT_LOGIN_FABRICS ZCIT_HAS_IO; do
+	[ -z "${!v+set}" ] || envs+=(--env "$v=${!v}")
+done
 
-usage() { sed -n '4,16s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '4,19s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -32,6 +38,7 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--filter) filter=$2; shift ;;
+	--env) envs+=(--env "$2"); shift ;;
 	*) usage ;;
 	esac
 	shift
@@ -62,7 +69,7 @@ run_one() { # KVER SCRIPT
 	n=$(basename "$t" .sh)
 	id=$k/$n
 	log=$root/out/logs/$k/$n.log
-	args=(--kver "$k" --script "$t" --log "$log")
+	args=(--kver "$k" --script "$t" --log "$log" ${envs[@]+"${envs[@]}"})
 	for kv in $(sed -n 's/^# zcit-vm://p' "$t" | head -n1); do
 		case "$kv" in
 		blk-disk=* | scsi-disk=*)
