@@ -18,6 +18,7 @@
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
 #include <zcit/zcit.h>
+#include <zcit/conn.h>
 #include <zcit/compat.h>
 
 /* Parse "0" or "1" (as kstrtou32 reads them), the way LIO's flags are. */
@@ -487,12 +488,7 @@ struct configfs_attribute *zcit_np_attrs[] = {
 
 static ssize_t zcit_nacl_info_show(struct config_item *item, char *page)
 {
-	struct se_node_acl *se_nacl = acl_to_nacl(item);
-
-	/* Sessions come with the login layer; until then, none is active. */
-	return sysfs_emit(page,
-			  "No active iSCSI Session for Initiator Endpoint: %s\n",
-			  se_nacl->initiatorname);
+	return zcit_sess_info_show(acl_to_nacl(item), page);
 }
 CONFIGFS_ATTR_RO(zcit_nacl_, info);
 
@@ -636,11 +632,29 @@ struct configfs_attribute *zcit_nacl_auth_attrs[] = {
 
 /* ---- acls/<initiator>/param/: the negotiated values, read-only ---- */
 
+static ssize_t zcit_nacl_param_show(struct se_node_acl *se_nacl,
+				    enum zcit_key key, char *page)
+{
+	struct zcit_params *p = kmalloc(sizeof(*p), GFP_KERNEL);
+	ssize_t ret;
+
+	if (!p)
+		return -ENOMEM;
+	if (zcit_sess_nacl_params(se_nacl, p))
+		ret = sysfs_emit(page, "%s\n", p->val[key]);
+	else
+		ret = sysfs_emit(page, "No Active iSCSI Session\n");
+	kfree(p);
+	return ret;
+}
+
 #define ZCIT_NACL_PARAM(lname, K)					\
+static struct zcit_key_attr zcit_nacl_param_##lname;			\
 static ssize_t zcit_nacl_param_##lname##_show(struct config_item *item,	\
 					      char *page)		\
 {									\
-	return sysfs_emit(page, "No Active iSCSI Session\n");		\
+	return zcit_nacl_param_show(param_to_nacl(item),		\
+				    zcit_nacl_param_##lname.key, page);	\
 }									\
 static struct zcit_key_attr zcit_nacl_param_##lname = {			\
 	.attr = {							\

@@ -16,6 +16,7 @@
 #include <target/target_core_fabric.h>
 #include <zcit/zcit.h>
 #include <zcit/compat.h>
+#include <zcit/conn.h>
 
 struct zcit_global zcit_global;
 /* Serialises creation and removal of targets, TPGs and portals. */
@@ -72,14 +73,9 @@ static u32 zcit_tpg_get_inst_index(struct se_portal_group *se_tpg)
 }
 
 /*
- * Session and command operations.  No session can be created until the
- * login layer exists, so LIO calls none of these yet; they are defined
- * because LIO requires them to be.
+ * Command operations.  No command can exist until the data path does, so
+ * LIO calls none of these yet; they are defined because LIO requires them.
  */
-static u32 zcit_sess_get_index(struct se_session *se_sess)
-{
-	return 0;
-}
 
 static int zcit_check_stop_free(struct se_cmd *se_cmd)
 {
@@ -137,7 +133,9 @@ static const struct target_core_fabric_ops zcit_ops = {
 	.tpg_get_inst_index		= zcit_tpg_get_inst_index,
 	.check_stop_free		= zcit_check_stop_free,
 	.release_cmd			= zcit_release_cmd,
+	.close_session			= zcit_close_session,
 	.sess_get_index			= zcit_sess_get_index,
+	.sess_get_initiator_sid		= zcit_sess_get_initiator_sid,
 	.write_pending			= zcit_write_pending,
 	.set_default_node_attributes	= zcit_set_default_node_attributes,
 	.get_cmd_state			= zcit_get_cmd_state,
@@ -197,19 +195,27 @@ static int __init zcit_init(void)
 	cpumask_copy(zcit_global.allowed_cpus, cpu_online_mask);
 	mutex_init(&zcit_global.disc_auth.lock);
 	zcit_configfs_init();
+	ret = zcit_conn_init();
+	if (ret)
+		goto err_cpus;
 
 	ret = target_register_template(&zcit_ops);
-	if (ret) {
-		free_cpumask_var(zcit_global.allowed_cpus);
-		return ret;
-	}
+	if (ret)
+		goto err_conn;
 	pr_info("zero-copy iSCSI target " ZCIT_VERSION " registered as fabric \"iscsi\"\n");
 	return 0;
+
+err_conn:
+	zcit_conn_exit();
+err_cpus:
+	free_cpumask_var(zcit_global.allowed_cpus);
+	return ret;
 }
 
 static void __exit zcit_exit(void)
 {
 	target_unregister_template(&zcit_ops);
+	zcit_conn_exit();
 	free_cpumask_var(zcit_global.allowed_cpus);
 	pr_info("unregistered\n");
 }

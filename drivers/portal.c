@@ -5,7 +5,7 @@
  * One listening socket per address, shared by every TPG of every target
  * that names it (targetcli gives each new target 0.0.0.0:3260) and
  * reference-counted.  The socket's sk_data_ready queues an accept work;
- * accepted connections are handed to the login layer (for now: closed).
+ * accepted connections are handed to the transport (conn.c) to log in.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +19,7 @@
 #include <net/tcp.h>
 #include <net/ipv6.h>
 #include <zcit/zcit.h>
+#include <zcit/conn.h>
 
 /* Pending connections the kernel queues for one listening socket. */
 #define ZCIT_LISTEN_BACKLOG	256
@@ -73,11 +74,7 @@ static void zcit_accept_work(struct work_struct *work)
 					 &portal->addr, ret);
 			return;
 		}
-		/* The login layer is not there yet: close at once. */
-		pr_debug("connection on %pISpc closed: no login yet\n",
-			 &portal->addr);
-		kernel_sock_shutdown(newsock, SHUT_RDWR);
-		sock_release(newsock);
+		zcit_conn_accept(newsock, &portal->addr);
 	}
 	queue_work(system_wq, &portal->accept_work);
 }

@@ -12,9 +12,11 @@
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
 #include <zcit/zcit.h>
+#include <zcit/conn.h>
 
 /* Target instance indexes, from 0 like iscsi_target_mod's (RFC 4544). */
 static DEFINE_IDA(zcit_tiqn_ida);
+LIST_HEAD(zcit_tiqns);
 
 /**
  * zcit_make_tiqn() - mkdir target/iscsi/<name>
@@ -45,6 +47,9 @@ struct se_wwn *zcit_make_tiqn(struct target_fabric_configfs *tf,
 	tiqn->index = index;
 	strscpy(tiqn->name, name, sizeof(tiqn->name));
 	INIT_LIST_HEAD(&tiqn->tpgs);
+	mutex_lock(&zcit_cfg_mutex);
+	list_add_tail(&tiqn->node, &zcit_tiqns);
+	mutex_unlock(&zcit_cfg_mutex);
 	pr_debug("target %s created\n", tiqn->name);
 	return &tiqn->wwn;
 }
@@ -57,6 +62,9 @@ void zcit_drop_tiqn(struct se_wwn *wwn)
 {
 	struct zcit_tiqn *tiqn = to_zcit_tiqn(wwn);
 
+	mutex_lock(&zcit_cfg_mutex);
+	list_del(&tiqn->node);
+	mutex_unlock(&zcit_cfg_mutex);
 	WARN_ON(!list_empty(&tiqn->tpgs));
 	pr_debug("target %s removed\n", tiqn->name);
 	ida_free(&zcit_tiqn_ida, tiqn->index);
@@ -102,6 +110,10 @@ struct se_portal_group *zcit_make_tpg(struct se_wwn *wwn, const char *name)
 	mutex_init(&tpg->lock);
 	mutex_init(&tpg->auth.lock);
 	INIT_LIST_HEAD(&tpg->portals);
+	spin_lock_init(&tpg->conn_lock);
+	INIT_LIST_HEAD(&tpg->conns);
+	INIT_LIST_HEAD(&tpg->sessions);
+	init_waitqueue_head(&tpg->conn_wq);
 	zcit_tpg_set_defaults(tpg);
 
 	mutex_lock(&zcit_cfg_mutex);
@@ -139,6 +151,9 @@ int zcit_enable_tpg(struct se_portal_group *se_tpg, bool enable)
 	mutex_lock(&zcit_cfg_mutex);
 	WRITE_ONCE(tpg->enabled, enable);
 	mutex_unlock(&zcit_cfg_mutex);
+	/* As iscsi_target_mod: disabling a TPG ends its sessions. */
+	if (!enable)
+		zcit_tpg_close_conns(tpg);
 	pr_debug("%s: TPG %u %s\n", tpg->tiqn->name, tpg->tpgt,
 		 enable ? "enabled" : "disabled");
 	return 0;
@@ -154,8 +169,11 @@ void zcit_drop_tpg(struct se_portal_group *se_tpg)
 
 	mutex_lock(&zcit_cfg_mutex);
 	tpg->enabled = false;
+	tpg->dying = true;
 	list_del(&tpg->node);
 	mutex_unlock(&zcit_cfg_mutex);
+	/* Outside the mutex: a connection's release may need it. */
+	zcit_tpg_close_conns(tpg);
 	WARN_ON(!list_empty(&tpg->portals));
 	core_tpg_deregister(se_tpg);
 	pr_debug("%s: TPG %u removed\n", tpg->tiqn->name, tpg->tpgt);

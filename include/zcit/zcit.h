@@ -10,6 +10,8 @@
 #include <linux/socket.h>
 #include <linux/workqueue.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <target/target_core_base.h>
 #include <zcit/param.h>
 #include <zcit/names.h>
@@ -41,9 +43,13 @@ struct zcit_stat_groups {
  * @nr_portals: network portals in all its TPGs
  * @stats: fabric_statistics/ groups
  * @last_fail_addr: address of the last initiator refused at login
+ * @node: in zcit_tiqns
+ * @nr_sessions: its normal sessions, under its TPGs' conn_lock
  */
 struct zcit_tiqn {
 	struct se_wwn wwn;
+	struct list_head node;
+	u32 nr_sessions;
 	char name[ZCIT_ISCSI_NAME_MAX + 1];
 	u32 index;
 	struct list_head tpgs;
@@ -74,6 +80,11 @@ struct zcit_auth_cfg {
  * @auth: auth/ values (demo-mode CHAP credentials)
  * @portals: its &struct zcit_tpg_np, under zcit_cfg_mutex
  * @enabled: enable was written 1
+ * @dying: being removed: no login may resolve to it
+ * @conn_lock: protects @conns and @sessions
+ * @conns: &struct zcit_conn bound to it, logging in or logged in
+ * @sessions: its normal &struct zcit_sess
+ * @conn_wq: woken when a connection or session leaves
  */
 struct zcit_tpg {
 	struct se_portal_group se_tpg;
@@ -86,6 +97,11 @@ struct zcit_tpg {
 	struct zcit_auth_cfg auth;
 	struct list_head portals;
 	bool enabled;
+	bool dying;
+	spinlock_t conn_lock;	/* see the kernel-doc above */
+	struct list_head conns;
+	struct list_head sessions;
+	wait_queue_head_t conn_wq;
 };
 
 struct zcit_portal;
@@ -131,6 +147,8 @@ struct zcit_global {
 };
 
 extern struct zcit_global zcit_global;
+/* Every target, under zcit_cfg_mutex. */
+extern struct list_head zcit_tiqns;
 /* Serialises creation and removal of targets, TPGs and portals. */
 extern struct mutex zcit_cfg_mutex;
 

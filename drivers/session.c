@@ -1,0 +1,682 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zcit LIO glue: sessions.
+ *
+ * The login engine asks two questions (&zcit_login_ops): which target,
+ * ACL and credentials a login is for, and, when it reaches Full Feature
+ * Phase, which session the connection belongs to.  The answers need LIO
+ * and configfs state, so they live here.  Normal sessions are LIO
+ * se_sessions with the initiator's node ACL; discovery sessions are ours
+ * alone.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/idr.h>
+#include <linux/wait.h>
+#include <linux/sysfs.h>
+#include <target/target_core_base.h>
+#include <target/target_core_fabric.h>
+#include <zcit/conn.h>
+
+/* How long a reinstating login waits for the old session to go. */
+#define ZCIT_REINSTATE_WAIT	(10 * HZ)
+
+/* TSIH 0 means "new session" (RFC 7143 11.12.6): hand out 1 to 65535. */
+static DEFINE_IDA(zcit_tsih_ida);
+static atomic_t zcit_next_sid = ATOMIC_INIT(0);
+
+static struct zcit_conn *to_conn(struct zcit_login *l)
+{
+	return l->priv;
+}
+
+static u16 zcit_resolve_discovery(struct zcit_login *l)
+{
+	struct zcit_login_policy *pol = &l->pol;
+
+	/* As iscsi_target_mod: discovery starts from the default keys. */
+	zcit_params_init(&pol->params);
+	zcit_params_set_authentication(&pol->params,
+				       READ_ONCE(zcit_global.enforce_disc_auth));
+	mutex_lock(&zcit_global.disc_auth.lock);
+	pol->auth = zcit_global.disc_auth.auth;
+	mutex_unlock(&zcit_global.disc_auth.lock);
+	pol->tpgt = 0;
+	pol->cmdsn_depth =
+		zcit_tpg_attrs[ZCIT_TA_DEFAULT_CMDSN_DEPTH].def;
+	return ZCIT_LS_OK;
+}
+
+/* The TPG of @tiqn serving the portal @listen.  Under zcit_cfg_mutex. */
+static struct zcit_tpg *zcit_find_tpg(struct zcit_tiqn *tiqn,
+				      const struct sockaddr_storage *listen)
+{
+	struct zcit_tpg *tpg;
+	struct zcit_tpg_np *np;
+
+	list_for_each_entry(tpg, &tiqn->tpgs, node)
+		list_for_each_entry(np, &tpg->portals, node)
+			if (zcit_sockaddr_equal(zcit_portal_addr(np->portal),
+						listen))
+				return tpg;
+	return NULL;
+}
+
+static struct zcit_tiqn *zcit_find_tiqn(const char *name)
+{
+	struct zcit_tiqn *tiqn;
+
+	list_for_each_entry(tiqn, &zcit_tiqns, node)
+		if (!strcmp(tiqn->name, name))
+			return tiqn;
+	return NULL;
+}
+
+static u16 zcit_resolve(struct zcit_login *l)
+{
+	struct zcit_conn *conn = to_conn(l);
+	struct zcit_login_policy *pol = &l->pol;
+	struct se_node_acl *se_nacl;
+	struct zcit_auth_cfg *creds;
+	struct zcit_tiqn *tiqn;
+	struct zcit_tpg *tpg;
+	struct zcit_nacl *nacl;
+	s32 auth, timeout;
+	u16 status;
+
+	if (l->discovery)
+		return zcit_resolve_discovery(l);
+
+	mutex_lock(&zcit_cfg_mutex);
+	tiqn = zcit_find_tiqn(l->target_name);
+	/* RFC 7143 11.13.5: a target not behind this portal is not found. */
+	tpg = tiqn ? zcit_find_tpg(tiqn, &conn->listen) : NULL;
+	if (!tpg) {
+		status = ZCIT_LS_NOT_FOUND;
+		goto out_unlock;
+	}
+	if (!READ_ONCE(tpg->enabled) || tpg->dying) {
+		status = ZCIT_LS_UNAVAILABLE;
+		goto out_unlock;
+	}
+	/* An ACL, or a dynamic one in demo mode (generate_node_acls). */
+	se_nacl = core_tpg_check_initiator_node_acl(&tpg->se_tpg,
+						    l->initiator_name);
+	if (!se_nacl) {
+		status = ZCIT_LS_FORBIDDEN;
+		goto out_unlock;
+	}
+	nacl = to_zcit_nacl(se_nacl);
+
+	mutex_lock(&tpg->lock);
+	pol->params = tpg->params;
+	auth = tpg->attrib[ZCIT_TA_AUTHENTICATION];
+	timeout = tpg->attrib[ZCIT_TA_LOGIN_TIMEOUT];
+	mutex_unlock(&tpg->lock);
+	/* As iscsi_target_mod: an explicit ACL may override the TPG. */
+	if (!se_nacl->dynamic_node_acl &&
+	    READ_ONCE(nacl->attrib[ZCIT_NA_AUTHENTICATION]) !=
+	    ZCIT_NA_AUTH_INHERITED)
+		auth = READ_ONCE(nacl->attrib[ZCIT_NA_AUTHENTICATION]);
+	zcit_params_set_authentication(&pol->params, auth);
+	/* Demo-mode logins prove the TPG's auth/ credentials. */
+	creds = se_nacl->dynamic_node_acl ? &tpg->auth : &nacl->auth;
+	mutex_lock(&creds->lock);
+	pol->auth = creds->auth;
+	mutex_unlock(&creds->lock);
+	pol->tpgt = tpg->tpgt;
+	pol->cmdsn_depth = se_nacl->queue_depth ? se_nacl->queue_depth : 1;
+
+	conn->nacl = se_nacl;
+	conn->tpg = tpg;
+	spin_lock_bh(&tpg->conn_lock);
+	list_add_tail(&conn->tpg_node, &tpg->conns);
+	spin_unlock_bh(&tpg->conn_lock);
+	mutex_unlock(&zcit_cfg_mutex);
+	zcit_conn_set_login_timeout(conn, timeout);
+	return ZCIT_LS_OK;
+
+out_unlock:
+	mutex_unlock(&zcit_cfg_mutex);
+	pr_info("login from %pISpc: %s to %s refused (0x%04x)\n",
+		&conn->peer, l->initiator_name, l->target_name, status);
+	return status;
+}
+
+static struct zcit_sess *zcit_sess_alloc(struct zcit_login *l)
+{
+	struct zcit_sess *sess;
+	int tsih;
+
+	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
+	if (!sess)
+		return NULL;
+	tsih = ida_alloc_range(&zcit_tsih_ida, 1, 0xffff, GFP_KERNEL);
+	if (tsih < 0) {
+		kfree(sess);
+		return NULL;
+	}
+	kref_init(&sess->kref);
+	spin_lock_init(&sess->lock);
+	INIT_LIST_HEAD(&sess->conns);
+	INIT_LIST_HEAD(&sess->node);
+	memcpy(sess->isid, l->isid, sizeof(sess->isid));
+	sess->tsih = tsih;
+	sess->sid = atomic_inc_return(&zcit_next_sid);
+	sess->discovery = l->discovery;
+	strscpy(sess->initiator_name, l->initiator_name,
+		sizeof(sess->initiator_name));
+	sess->params = l->nego.res;
+	zcit_nego_to_params(&sess->params, &sess->shown);
+	strscpy(sess->shown.val[ZCIT_KEY_AUTHMETHOD],
+		l->auth == ZCIT_AUTH_DONE && l->chap.alg ? "CHAP" : "None",
+		sizeof(sess->shown.val[ZCIT_KEY_AUTHMETHOD]));
+	/* RFC 7143 4.2.2.1: the session's CmdSN starts at the login's. */
+	sess->exp_cmdsn = l->cmdsn;
+	sess->cmdsn_depth = l->pol.cmdsn_depth;
+	return sess;
+}
+
+static void zcit_sess_free(struct kref *kref)
+{
+	struct zcit_sess *sess = container_of(kref, struct zcit_sess, kref);
+
+	ida_free(&zcit_tsih_ida, sess->tsih);
+	kfree(sess);
+}
+
+static void zcit_sess_put(struct zcit_sess *sess)
+{
+	kref_put(&sess->kref, zcit_sess_free);
+}
+
+static void zcit_sess_add_conn(struct zcit_sess *sess, struct zcit_conn *conn)
+{
+	kref_get(&sess->kref);
+	conn->sess = sess;
+	conn->cid = conn->login->cid;
+	spin_lock_bh(&sess->lock);
+	list_add_tail(&conn->sess_node, &sess->conns);
+	sess->nr_conns++;
+	spin_unlock_bh(&sess->lock);
+}
+
+/* The session of @tpg with this initiator and ISID.  Under conn_lock. */
+static struct zcit_sess *zcit_tpg_find_sess(struct zcit_tpg *tpg,
+					    const char *name, const u8 *isid,
+					    u16 tsih)
+{
+	struct zcit_sess *sess;
+
+	list_for_each_entry(sess, &tpg->sessions, node)
+		if (!strcmp(sess->initiator_name, name) &&
+		    !memcmp(sess->isid, isid, sizeof(sess->isid)) &&
+		    (!tsih || sess->tsih == tsih))
+			return sess;
+	return NULL;
+}
+
+/*
+ * RFC 7143 6.3.5: a leading login with the ISID of an existing session
+ * (same initiator, same TPG) reinstates it: the old one is closed first.
+ */
+static u16 zcit_reinstate(struct zcit_tpg *tpg, struct zcit_login *l)
+{
+	struct zcit_sess *old;
+
+	spin_lock_bh(&tpg->conn_lock);
+	old = zcit_tpg_find_sess(tpg, l->initiator_name, l->isid, 0);
+	if (old)
+		kref_get(&old->kref);
+	spin_unlock_bh(&tpg->conn_lock);
+	if (!old)
+		return ZCIT_LS_OK;
+
+	pr_info("%s: reinstating session TSIH %u of %s\n", tpg->tiqn->name,
+		old->tsih, old->initiator_name);
+	zcit_sess_close(old);
+	if (!wait_event_timeout(tpg->conn_wq, list_empty_careful(&old->node),
+				ZCIT_REINSTATE_WAIT)) {
+		zcit_sess_put(old);
+		return ZCIT_LS_UNAVAILABLE;
+	}
+	zcit_sess_put(old);
+	return ZCIT_LS_OK;
+}
+
+static u16 zcit_complete_normal(struct zcit_login *l)
+{
+	struct zcit_conn *conn = to_conn(l);
+	struct zcit_tpg *tpg = conn->tpg;
+	struct zcit_sess *sess;
+	u16 status;
+
+	if (l->tsih) {
+		/* RFC 7143 6.3.1: a connection joining a session. */
+		spin_lock_bh(&tpg->conn_lock);
+		sess = zcit_tpg_find_sess(tpg, l->initiator_name, l->isid,
+					  l->tsih);
+		if (sess)
+			kref_get(&sess->kref);
+		spin_unlock_bh(&tpg->conn_lock);
+		if (!sess)
+			return ZCIT_LS_NO_SESSION;
+		status = ZCIT_LS_OK;
+		spin_lock_bh(&sess->lock);
+		if (sess->closing) {
+			status = ZCIT_LS_NO_SESSION;
+		} else if (sess->nr_conns >= sess->params.max_connections) {
+			status = ZCIT_LS_TOO_MANY_CONNS;
+		} else {
+			struct zcit_conn *c;
+
+			/* 6.3.4: connection reinstatement is ERL 2. */
+			list_for_each_entry(c, &sess->conns, sess_node)
+				if (c->cid == l->cid)
+					status = ZCIT_LS_CONN_ADD;
+		}
+		spin_unlock_bh(&sess->lock);
+		if (!status) {
+			/* The session holds its own reference on the ACL. */
+			target_put_nacl(conn->nacl);
+			conn->nacl = NULL;
+			zcit_sess_add_conn(sess, conn);
+		}
+		zcit_sess_put(sess);
+		return status;
+	}
+
+	status = zcit_reinstate(tpg, l);
+	if (status)
+		return status;
+	sess = zcit_sess_alloc(l);
+	if (!sess)
+		return ZCIT_LS_NO_RESOURCES;
+	sess->se_sess = transport_alloc_session(TARGET_PROT_NORMAL);
+	if (IS_ERR(sess->se_sess)) {
+		sess->se_sess = NULL;
+		zcit_sess_put(sess);
+		return ZCIT_LS_NO_RESOURCES;
+	}
+	sess->tpg = tpg;
+	spin_lock_bh(&tpg->conn_lock);
+	if (tpg->dying || !READ_ONCE(tpg->enabled)) {
+		spin_unlock_bh(&tpg->conn_lock);
+		transport_free_session(sess->se_sess);
+		zcit_sess_put(sess);
+		return ZCIT_LS_UNAVAILABLE;
+	}
+	list_add_tail(&sess->node, &tpg->sessions);
+	tpg->tiqn->nr_sessions++;
+	spin_unlock_bh(&tpg->conn_lock);
+	/* The ACL reference taken at resolve now belongs to the session. */
+	__transport_register_session(&tpg->se_tpg, conn->nacl, sess->se_sess,
+				     sess);
+	conn->nacl = NULL;
+	/* The first reference is the TPG list's; the connection takes one. */
+	zcit_sess_add_conn(sess, conn);
+	l->tsih = sess->tsih;
+	return ZCIT_LS_OK;
+}
+
+static u16 zcit_complete(struct zcit_login *l)
+{
+	struct zcit_conn *conn = to_conn(l);
+	struct zcit_sess *sess;
+
+	if (!l->discovery)
+		return zcit_complete_normal(l);
+	/* Discovery sessions have one connection and no LIO session. */
+	if (l->tsih)
+		return ZCIT_LS_NO_SESSION;
+	sess = zcit_sess_alloc(l);
+	if (!sess)
+		return ZCIT_LS_NO_RESOURCES;
+	zcit_sess_add_conn(sess, conn);
+	zcit_sess_put(sess);
+	l->tsih = sess->tsih;
+	return ZCIT_LS_OK;
+}
+
+const struct zcit_login_ops zcit_login_ops = {
+	.resolve = zcit_resolve,
+	.complete = zcit_complete,
+};
+
+/* The last connection of a normal session is gone: leave LIO. */
+static void zcit_sess_end(struct zcit_sess *sess)
+{
+	struct zcit_tpg *tpg = sess->tpg;
+
+	if (sess->se_sess) {
+		transport_deregister_session_configfs(sess->se_sess);
+		transport_deregister_session(sess->se_sess);
+		sess->se_sess = NULL;
+	}
+	spin_lock_bh(&tpg->conn_lock);
+	list_del_init(&sess->node);
+	tpg->tiqn->nr_sessions--;
+	spin_unlock_bh(&tpg->conn_lock);
+	pr_debug("%s: session TSIH %u of %s ended\n", tpg->tiqn->name,
+		 sess->tsih, sess->initiator_name);
+	zcit_sess_put(sess);	/* the TPG's list */
+}
+
+/**
+ * zcit_sess_release_conn() - a closed connection leaves its session and TPG
+ * @conn: the connection, in its release work
+ *
+ * The last connection of a session ends it.  Wakes up whoever waits for
+ * the TPG's connections or sessions to go.
+ */
+void zcit_sess_release_conn(struct zcit_conn *conn)
+{
+	struct zcit_sess *sess = conn->sess;
+	struct zcit_tpg *tpg = conn->tpg;
+	bool last = false;
+
+	if (conn->nacl) {
+		target_put_nacl(conn->nacl);
+		conn->nacl = NULL;
+	}
+	if (sess) {
+		spin_lock_bh(&sess->lock);
+		list_del_init(&conn->sess_node);
+		last = !--sess->nr_conns;
+		if (last)
+			sess->closing = true;
+		spin_unlock_bh(&sess->lock);
+		if (last && sess->tpg)
+			zcit_sess_end(sess);
+		zcit_sess_put(sess);
+		conn->sess = NULL;
+	}
+	if (tpg) {
+		spin_lock_bh(&tpg->conn_lock);
+		list_del_init(&conn->tpg_node);
+		spin_unlock_bh(&tpg->conn_lock);
+		wake_up_all(&tpg->conn_wq);
+	}
+}
+
+/**
+ * zcit_sess_close() - close every connection of a session
+ * @sess: the session
+ *
+ * Asynchronous: the session ends when its last connection is released.
+ */
+void zcit_sess_close(struct zcit_sess *sess)
+{
+	struct zcit_conn *conn;
+
+	spin_lock_bh(&sess->lock);
+	sess->closing = true;
+	list_for_each_entry(conn, &sess->conns, sess_node)
+		zcit_conn_request_kill(conn);
+	spin_unlock_bh(&sess->lock);
+}
+
+/**
+ * zcit_sess_ack_cmdsn() - account for the CmdSN of a non-data PDU
+ * @sess: the session
+ * @hdr: the PDU
+ * @drop: set when the PDU must be dropped (RFC 7143 4.2.2.1: outside the
+ *	window)
+ *
+ * Immediate PDUs do not advance ExpCmdSN.  Full command ordering comes
+ * with the data path.
+ */
+void zcit_sess_ack_cmdsn(struct zcit_sess *sess, const struct iscsi_hdr *hdr,
+			 bool *drop)
+{
+	u32 cmdsn = be32_to_cpu(hdr->statsn);	/* CmdSN sits there */
+	u32 max;
+
+	*drop = false;
+	spin_lock_bh(&sess->lock);
+	max = zcit_sn_max_cmdsn(sess->exp_cmdsn, sess->cmdsn_depth);
+	if (hdr->opcode & ISCSI_OP_IMMEDIATE) {
+		spin_unlock_bh(&sess->lock);
+		return;
+	}
+	if (!zcit_sn_in_window(cmdsn, sess->exp_cmdsn, max))
+		*drop = true;
+	else if (cmdsn == sess->exp_cmdsn)
+		sess->exp_cmdsn++;
+	spin_unlock_bh(&sess->lock);
+}
+
+/**
+ * zcit_sess_sn() - sequence numbers for the next response on a connection
+ * @conn: the connection
+ * @sn: filled in
+ * @advance: the response takes a StatSN
+ */
+void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn, bool advance)
+{
+	struct zcit_sess *sess = conn->sess;
+
+	sn->statsn = advance ? conn->statsn++ : conn->statsn;
+	spin_lock_bh(&sess->lock);
+	sn->exp_cmdsn = sess->exp_cmdsn;
+	sn->max_cmdsn = zcit_sn_max_cmdsn(sess->exp_cmdsn, sess->cmdsn_depth);
+	spin_unlock_bh(&sess->lock);
+}
+
+/**
+ * zcit_sendtargets() - answer SendTargets (RFC 7143 appendix C)
+ * @conn: the connection of a session
+ * @val: "All", a target name, or "" (the session's own target)
+ * @out: the response
+ *
+ * As iscsi_target_mod: a TPG is listed only if the initiator has an ACL
+ * there or demo mode or demo_mode_discovery lets it see it, and only when
+ * enabled unless attrib/tpg_enabled_sendtargets is 0.  A portal bound to
+ * a wildcard address is given as the address the initiator reached.
+ *
+ * Return: 0, or -ENOSPC when @out is full (the answer is cut short).
+ */
+int zcit_sendtargets(struct zcit_conn *conn, const char *val,
+		     struct zcit_text_out *out)
+{
+	const char *name = conn->sess->initiator_name;
+	bool all = !strcmp(val, "All");
+	struct zcit_tiqn *tiqn;
+	int ret = 0;
+
+	/* Outside a discovery session, "All" is still allowed (C.1). */
+	if (!all && !*val) {
+		if (conn->sess->discovery || !conn->tpg)
+			return zcit_text_add(out, "SendTargets", "Reject");
+		val = conn->tpg->tiqn->name;
+	}
+	mutex_lock(&zcit_cfg_mutex);
+	list_for_each_entry(tiqn, &zcit_tiqns, node) {
+		bool named = false;
+		struct zcit_tpg *tpg;
+
+		if (!all && strcmp(val, tiqn->name))
+			continue;
+		list_for_each_entry(tpg, &tiqn->tpgs, node) {
+			struct zcit_tpg_np *np;
+
+			if (!READ_ONCE(tpg->attrib[ZCIT_TA_GENERATE_NODE_ACLS]) &&
+			    !READ_ONCE(tpg->attrib[ZCIT_TA_DEMO_MODE_DISCOVERY]) &&
+			    !target_tpg_has_node_acl(&tpg->se_tpg, name))
+				continue;
+			if (!READ_ONCE(tpg->enabled) &&
+			    READ_ONCE(tpg->attrib[ZCIT_TA_TPG_ENABLED_SENDTARGETS]))
+				continue;
+			list_for_each_entry(np, &tpg->portals, node) {
+				const struct sockaddr_storage *a =
+					zcit_portal_addr(np->portal);
+
+				if (zcit_sockaddr_is_wildcard(a))
+					a = &conn->local;
+				if (!named) {
+					ret = zcit_text_add(out, "TargetName",
+							    tiqn->name);
+					if (ret)
+						goto out;
+					named = true;
+				}
+				ret = zcit_text_addf(out, "TargetAddress",
+						     "%pISpc,%u", a, tpg->tpgt);
+				if (ret)
+					goto out;
+			}
+		}
+	}
+out:
+	mutex_unlock(&zcit_cfg_mutex);
+	return ret;
+}
+
+/**
+ * zcit_tiqn_nr_sessions() - normal sessions of a target
+ * @tiqn: the target
+ *
+ * Return: their number, for fabric_statistics/iscsi_instance/sessions.
+ */
+u32 zcit_tiqn_nr_sessions(struct zcit_tiqn *tiqn)
+{
+	return READ_ONCE(tiqn->nr_sessions);
+}
+
+/**
+ * zcit_sess_info_show() - the ACL's info file, in iscsi_target_mod's format
+ * @se_nacl: the ACL
+ * @page: the configfs page
+ *
+ * targetcli's "sessions" command parses this text.
+ *
+ * Return: bytes written.
+ */
+ssize_t zcit_sess_info_show(struct se_node_acl *se_nacl, char *page)
+{
+	struct se_session *se_sess;
+	struct zcit_sess *sess;
+	struct zcit_conn *conn;
+	ssize_t rb = 0;
+	u32 max;
+
+	spin_lock_bh(&se_nacl->nacl_sess_lock);
+	se_sess = se_nacl->nacl_sess;
+	if (!se_sess || !se_sess->fabric_sess_ptr) {
+		rb = sysfs_emit(page,
+				"No active iSCSI Session for Initiator Endpoint: %s\n",
+				se_nacl->initiatorname);
+		goto out;
+	}
+	sess = se_sess->fabric_sess_ptr;
+	rb += sysfs_emit_at(page, rb, "InitiatorName: %s\n",
+			    sess->initiator_name);
+	rb += sysfs_emit_at(page, rb, "InitiatorAlias: %s\n",
+			    sess->params.initiator_alias);
+	rb += sysfs_emit_at(page, rb,
+			    "LIO Session ID: %u   ISID: 0x%6ph  TSIH: %hu  ",
+			    sess->sid, sess->isid, sess->tsih);
+	rb += sysfs_emit_at(page, rb, "SessionType: %s\n",
+			    sess->discovery ? "Discovery" : "Normal");
+	rb += sysfs_emit_at(page, rb, "Session State: %s\n",
+			    sess->closing ? "TARG_SESS_STATE_FAILED" :
+			    "TARG_SESS_STATE_LOGGED_IN");
+	rb += sysfs_emit_at(page, rb,
+			    "---------------------[iSCSI Session Values]-----------------------\n");
+	rb += sysfs_emit_at(page, rb,
+			    "  CmdSN/WR  :  CmdSN/WC  :  ExpCmdSN  :  MaxCmdSN  :     ITT    :     TTT\n");
+	spin_lock(&sess->lock);
+	max = zcit_sn_max_cmdsn(sess->exp_cmdsn, sess->cmdsn_depth);
+	rb += sysfs_emit_at(page, rb,
+			    " 0x%08x   0x%08x   0x%08x   0x%08x   0x%08x   0x%08x\n",
+			    sess->cmdsn_depth, max - sess->exp_cmdsn + 1,
+			    sess->exp_cmdsn, max, 0, 0);
+	rb += sysfs_emit_at(page, rb,
+			    "----------------------[iSCSI Connections]-------------------------\n");
+	list_for_each_entry(conn, &sess->conns, sess_node) {
+		rb += sysfs_emit_at(page, rb,
+				    "CID: %hu  Connection State: %s\n",
+				    conn->cid,
+				    test_bit(ZCIT_CONN_DEAD, &conn->flags) ?
+				    "TARG_CONN_STATE_CLEANUP_WAIT" :
+				    "TARG_CONN_STATE_LOGGED_IN");
+		rb += sysfs_emit_at(page, rb, "   Address %pISc %s",
+				    &conn->peer, "TCP");
+		rb += sysfs_emit_at(page, rb, "  StatSN: 0x%08x\n",
+				    conn->statsn);
+	}
+	spin_unlock(&sess->lock);
+out:
+	spin_unlock_bh(&se_nacl->nacl_sess_lock);
+	return rb;
+}
+
+/**
+ * zcit_sess_nacl_params() - negotiated values for an ACL's param/ view
+ * @se_nacl: the ACL
+ * @out: filled in when a session is up
+ *
+ * Return: true if the ACL has a session.
+ */
+bool zcit_sess_nacl_params(struct se_node_acl *se_nacl, struct zcit_params *out)
+{
+	struct se_session *se_sess;
+	bool ret = false;
+
+	spin_lock_bh(&se_nacl->nacl_sess_lock);
+	se_sess = se_nacl->nacl_sess;
+	if (se_sess && se_sess->fabric_sess_ptr) {
+		struct zcit_sess *sess = se_sess->fabric_sess_ptr;
+
+		*out = sess->shown;
+		ret = true;
+	}
+	spin_unlock_bh(&se_nacl->nacl_sess_lock);
+	return ret;
+}
+
+/**
+ * zcit_close_session() - LIO asks to close a session (its ACL is going)
+ * @se_sess: the session
+ */
+void zcit_close_session(struct se_session *se_sess)
+{
+	struct zcit_sess *sess = se_sess->fabric_sess_ptr;
+
+	if (sess)
+		zcit_sess_close(sess);
+}
+
+/**
+ * zcit_sess_get_index() - LIO Session ID, for LIO core's statistics
+ * @se_sess: the session
+ *
+ * Return: the ID.
+ */
+u32 zcit_sess_get_index(struct se_session *se_sess)
+{
+	struct zcit_sess *sess = se_sess->fabric_sess_ptr;
+
+	return sess ? sess->sid : 0;
+}
+
+/**
+ * zcit_sess_get_initiator_sid() - the ISID, for iSCSI TransportIDs
+ * @se_sess: the session
+ * @buf: where to write it
+ * @size: size of @buf
+ *
+ * LIO core builds the persistent reservation TransportID of an iSCSI
+ * initiator port as "<name>,i,0x<ISID>" (SPC-4 7.6.4.6) from this.
+ *
+ * Return: the length written, as snprintf().
+ */
+u32 zcit_sess_get_initiator_sid(struct se_session *se_sess, unsigned char *buf,
+				u32 size)
+{
+	struct zcit_sess *sess = se_sess->fabric_sess_ptr;
+
+	return snprintf(buf, size, "%6phN", sess->isid);
+}
