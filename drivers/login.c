@@ -450,6 +450,7 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 	u8 nsg = ISCSI_LOGIN_NEXT_STAGE(req->flags);
 	bool transit = req->flags & ISCSI_FLAG_LOGIN_TRANSIT;
 	bool first = !l->started;
+	bool names;
 	bool ready = true;
 	u8 flags;
 	u16 status;
@@ -486,6 +487,11 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 		return ZCIT_LOGIN_REPLY;
 	}
 
+	/*
+	 * The names come in the first complete request, which may span
+	 * several PDUs (C bit): its last PDU is not the first one.
+	 */
+	names = !l->resolved;
 	if (!l->resolved) {
 		status = zcit_login_scan_names(l);
 		if (!status)
@@ -513,7 +519,7 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 		}
 	}
 
-	status = zcit_login_keys(l, csg, first);
+	status = zcit_login_keys(l, csg, names);
 	zcit_text_in_reset(&l->in);
 	if (status)
 		return zcit_login_reject(l, req, status, rsp);
