@@ -99,8 +99,13 @@ enum zcit_login_result zcit_login_reject(struct zcit_login *l,
 	l->status = status;
 	if (!l->started)
 		l->statsn = be32_to_cpu(req->exp_statsn);
-	/* RFC 7143 11.13.3: TSIH is only valid in a successful final answer. */
-	l->tsih = 0;
+	/*
+	 * RFC 7143 11.13.3: only the final response of a new session that
+	 * succeeds carries the TSIH ops->complete() set; any other carries
+	 * the initiator's (0 for a new session, the session's on a
+	 * connection joining one).
+	 */
+	l->tsih = be16_to_cpu(req->tsih);
 	zcit_login_fill_rsp(l, req, rsp,
 			    req->flags & ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK, 0);
 	return ZCIT_LOGIN_FAIL;
