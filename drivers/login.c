@@ -99,8 +99,13 @@ enum zcit_login_result zcit_login_reject(struct zcit_login *l,
 	l->status = status;
 	if (!l->started)
 		l->statsn = be32_to_cpu(req->exp_statsn);
-	/* RFC 7143 11.13.3: TSIH is only valid in a successful final answer. */
-	l->tsih = 0;
+	/*
+	 * RFC 7143 11.13.3: only the final response of a new session that
+	 * succeeds carries the TSIH ops->complete() set; any other carries
+	 * the initiator's (0 for a new session, the session's on a
+	 * connection joining one).
+	 */
+	l->tsih = be16_to_cpu(req->tsih);
 	zcit_login_fill_rsp(l, req, rsp,
 			    req->flags & ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK, 0);
 	return ZCIT_LOGIN_FAIL;
@@ -405,25 +410,50 @@ static u16 zcit_login_security_done(struct zcit_login *l, bool *ready)
 	}
 }
 
+/*
+ * Send the next piece of @l->out.  @l->rsp_flags are the flags of the whole
+ * answer; a transit they ask for happens with the last piece only.
+ */
 static enum zcit_login_result
 zcit_login_answer(struct zcit_login *l, const struct iscsi_login_req *req,
-		  struct iscsi_login_rsp *rsp, const void **rsp_data, u8 flags,
-		  enum zcit_login_result res)
+		  struct iscsi_login_rsp *rsp, const void **rsp_data)
 {
+	u8 flags = l->rsp_flags;
+	u8 nsg = ISCSI_LOGIN_NEXT_STAGE(flags);
 	bool more;
+	u16 status;
 	u32 n;
 
 	n = zcit_text_out_chunk(&l->out, ZCIT_TEXT_PDU_MAX,
 				(const char **)rsp_data, &more);
 	if (more) {
-		/* 11.13.2: the rest follows; no transit meanwhile. */
-		flags &= ~(ISCSI_FLAG_LOGIN_TRANSIT |
-			   ISCSI_FLAG_LOGIN_NEXT_STAGE_MASK);
-		flags |= ISCSI_FLAG_LOGIN_CONTINUE;
-		res = ZCIT_LOGIN_REPLY;
+		/*
+		 * 11.13.2: the rest follows; no transit meanwhile, so the
+		 * initiator stays in (and keeps sending) the current stage.
+		 */
+		zcit_login_fill_rsp(l, req, rsp,
+				    (flags & ISCSI_FLAG_LOGIN_CURRENT_STAGE_MASK) |
+				    ISCSI_FLAG_LOGIN_CONTINUE, n);
+		return ZCIT_LOGIN_REPLY;
 	}
+	if (!(flags & ISCSI_FLAG_LOGIN_TRANSIT)) {
+		zcit_login_fill_rsp(l, req, rsp, flags, n);
+		return ZCIT_LOGIN_REPLY;
+	}
+	if (nsg == ZCIT_STAGE_FFP) {
+		/*
+		 * Into Full Feature Phase (6.3.6).  Only now: the TSIH of a
+		 * new session belongs in the final response alone (11.13.3).
+		 */
+		status = l->ops->complete(l);
+		if (status) {
+			*rsp_data = NULL;
+			return zcit_login_reject(l, req, status, rsp);
+		}
+	}
+	l->stage = nsg;
 	zcit_login_fill_rsp(l, req, rsp, flags, n);
-	return res;
+	return nsg == ZCIT_STAGE_FFP ? ZCIT_LOGIN_DONE : ZCIT_LOGIN_REPLY;
 }
 
 /**
@@ -450,8 +480,8 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 	u8 nsg = ISCSI_LOGIN_NEXT_STAGE(req->flags);
 	bool transit = req->flags & ISCSI_FLAG_LOGIN_TRANSIT;
 	bool first = !l->started;
+	bool names;
 	bool ready = true;
-	u8 flags;
 	u16 status;
 
 	*rsp_data = NULL;
@@ -473,8 +503,7 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 	if (l->out.sent < l->out.len) {
 		if (len || transit)
 			return zcit_login_reject(l, req, ZCIT_LS_INIT_ERR, rsp);
-		return zcit_login_answer(l, req, rsp, rsp_data,
-					 csg << 2, ZCIT_LOGIN_REPLY);
+		return zcit_login_answer(l, req, rsp, rsp_data);
 	}
 	zcit_text_out_reset(&l->out);
 
@@ -486,6 +515,11 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 		return ZCIT_LOGIN_REPLY;
 	}
 
+	/*
+	 * The names come in the first complete request, which may span
+	 * several PDUs (C bit): its last PDU is not the first one.
+	 */
+	names = !l->resolved;
 	if (!l->resolved) {
 		status = zcit_login_scan_names(l);
 		if (!status)
@@ -513,7 +547,7 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 		}
 	}
 
-	status = zcit_login_keys(l, csg, first);
+	status = zcit_login_keys(l, csg, names);
 	zcit_text_in_reset(&l->in);
 	if (status)
 		return zcit_login_reject(l, req, status, rsp);
@@ -527,23 +561,14 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 	    zcit_nego_declare(&l->nego, &l->out))
 		return zcit_login_reject(l, req, ZCIT_LS_NO_RESOURCES, rsp);
 
-	if (!transit || !ready)
-		return zcit_login_answer(l, req, rsp, rsp_data, csg << 2,
-					 ZCIT_LOGIN_REPLY);
-
-	flags = ISCSI_FLAG_LOGIN_TRANSIT | (csg << 2) | nsg;
-	if (nsg != ZCIT_STAGE_FFP) {
-		l->stage = nsg;
-		return zcit_login_answer(l, req, rsp, rsp_data, flags,
-					 ZCIT_LOGIN_REPLY);
+	if (!transit || !ready) {
+		l->rsp_flags = csg << 2;
+		return zcit_login_answer(l, req, rsp, rsp_data);
 	}
 
-	/* Into Full Feature Phase (6.3.6). */
-	if (zcit_nego_finish(&l->nego))
+	/* Full Feature Phase needs a consistent outcome (6.3.6). */
+	if (nsg == ZCIT_STAGE_FFP && zcit_nego_finish(&l->nego))
 		return zcit_login_reject(l, req, ZCIT_LS_INIT_ERR, rsp);
-	status = l->ops->complete(l);
-	if (status)
-		return zcit_login_reject(l, req, status, rsp);
-	l->stage = ZCIT_STAGE_FFP;
-	return zcit_login_answer(l, req, rsp, rsp_data, flags, ZCIT_LOGIN_DONE);
+	l->rsp_flags = ISCSI_FLAG_LOGIN_TRANSIT | (csg << 2) | nsg;
+	return zcit_login_answer(l, req, rsp, rsp_data);
 }

@@ -128,6 +128,8 @@ enum zcit_login_result {
  * @pol: what @ops->resolve decided
  * @in: the request being collected (C bit)
  * @out: the response being sent (C bit)
+ * @rsp_flags: T, CSG and NSG of the answer in @out; with the C bit it
+ *	takes several responses, and only the last one may transit
  * @status: status of the last response
  */
 struct zcit_login {
@@ -150,6 +152,7 @@ struct zcit_login {
 	struct zcit_login_policy pol;
 	struct zcit_text_in in;
 	struct zcit_text_out out;
+	u8 rsp_flags;
 	u16 status;
 };
 
