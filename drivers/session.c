@@ -311,9 +311,13 @@ static u16 zcit_complete_normal(struct zcit_login *l)
 	list_add_tail(&sess->node, &tpg->sessions);
 	tpg->tiqn->nr_sessions++;
 	spin_unlock_bh(&tpg->conn_lock);
-	/* The ACL reference taken at resolve now belongs to the session. */
-	__transport_register_session(&tpg->se_tpg, conn->nacl, sess->se_sess,
-				     sess);
+	/*
+	 * The ACL reference taken at resolve now belongs to the session:
+	 * transport_free_session() drops it.
+	 */
+	sess->se_sess->se_node_acl = conn->nacl;
+	transport_register_session(&tpg->se_tpg, conn->nacl, sess->se_sess,
+				   sess);
 	conn->nacl = NULL;
 	/* The first reference is the TPG list's; the connection takes one. */
 	zcit_sess_add_conn(sess, conn);
