@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Network portals: listening on IPv4 and IPv6, one socket shared by all
 # targets naming an address, -EEXIST for the same address twice in one
-# target, closing with the last user; accept-and-close of connections;
+# target, closing with the last user; discovery logins over IPv4 and IPv6;
 # the module refusing to load next to iscsi_target_mod; clean unload.
 # zcit-vm: timeout=240
 set -u
@@ -43,11 +43,16 @@ t_check np-iser-reads-0 grep -qx 0 "$T1/np/127.0.0.1:3260/iser"
 t_check np-iser-refuses-1 sh -c "! echo 1 > '$T1/np/127.0.0.1:3260/iser'"
 t_check np-iser-accepts-0 sh -c "echo 0 > '$T1/np/127.0.0.1:3260/iser'"
 
-# Connections are accepted and, until login exists, closed by the target.
-t_check accept-and-close timeout 10 bash -c \
-	'exec 3<>/dev/tcp/127.0.0.1/3260; ! read -r -t 8 -u 3 _'
-t_check accept-and-close-v6 timeout 10 bash -c \
-	'exec 3<>/dev/tcp/::1/3260; ! read -r -t 8 -u 3 _'
+# Connections are accepted and handed to the login layer: a discovery
+# login is answered over IPv4 and IPv6 (the raw client exits 0 only when
+# it reaches Full Feature Phase).
+RAW="/usr/bin/python3 $ZCIT_ROOT/tests/guest/iscsi-raw.py"
+t_check accept-login-v4 timeout 20 $RAW login --host 127.0.0.1 \
+	--initiator iqn.1994-05.com.example:probe --no-target \
+	--session-type Discovery
+t_check accept-login-v6 timeout 20 $RAW login --host ::1 \
+	--initiator iqn.1994-05.com.example:probe --no-target \
+	--session-type Discovery
 for i in $(seq 1 50); do
 	(exec 3<>/dev/tcp/127.0.0.1/3260) 2>/dev/null || true
 done
