@@ -28,6 +28,12 @@
 #define ZCIT_IO_BUDGET		16
 /* Connections that may be logging in at once, over all portals. */
 #define ZCIT_MAX_LOGINS		64
+/*
+ * PDUs queued for sending before the io work stops reading: a peer that
+ * sends requests but never reads the answers is throttled by TCP instead
+ * of growing our queue.
+ */
+#define ZCIT_TX_MAX		64
 /* Login timeout until the TPG is known (attrib/login_timeout default). */
 #define ZCIT_LOGIN_TIMEOUT_DEF	15
 
@@ -233,6 +239,7 @@ int zcit_conn_queue_pdu(struct zcit_conn *conn, const void *hdr,
 	}
 	tx->len = p - tx->buf;
 	list_add_tail(&tx->node, &conn->tx_list);
+	conn->tx_queued++;
 	return 0;
 }
 
@@ -265,6 +272,7 @@ static int zcit_conn_try_send(struct zcit_conn *conn)
 		if (tx->off < tx->len)
 			continue;
 		list_del(&tx->node);
+		conn->tx_queued--;
 		kfree(tx);
 	}
 	return progress;
@@ -640,7 +648,7 @@ static void zcit_conn_io_work(struct work_struct *work)
 	}
 	do {
 		rx = 0;
-		if (!conn->close_after_tx) {
+		if (!conn->close_after_tx && conn->tx_queued < ZCIT_TX_MAX) {
 			rx = zcit_conn_try_recv(conn);
 			if (rx < 0)
 				goto fail;

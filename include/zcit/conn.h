@@ -103,6 +103,7 @@ enum {
  * @rx_data: data segment, padding and data digest
  * @rx_cap: size of @rx_data
  * @tx_list: &struct zcit_tx waiting to be sent
+ * @tx_queued: how many
  * @text_in: a Text request collected over C-bit PDUs
  * @text_out: a Text response handed out over C-bit PDUs
  * @text_ttt: TTT of the Text response under way
@@ -145,6 +146,7 @@ struct zcit_conn {
 	u8 *rx_data;
 	u32 rx_cap;
 	struct list_head tx_list;
+	u32 tx_queued;
 	struct zcit_text_in text_in;
 	struct zcit_text_out text_out;
 	u32 text_ttt;
