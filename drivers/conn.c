@@ -476,7 +476,7 @@ static int zcit_conn_nop_out(struct zcit_conn *conn)
 	u32 dlen = conn->rx_lens.data;
 
 	/* The answer to one of our pings: nothing to send back. */
-	if (req->itt == cpu_to_be32(ISCSI_RESERVED_TAG))
+	if ((__force u32)req->itt == ISCSI_RESERVED_TAG)
 		return 0;
 	/* 11.18.5: the ping data is echoed, within what we may send. */
 	dlen = min(dlen, conn->max_xmit_dsl);
