@@ -162,27 +162,33 @@ static void zcit_conn_release(struct work_struct *work)
 		container_of(work, struct zcit_conn, release_work);
 	struct zcit_tx *tx, *tmp;
 
-	cancel_work_sync(&conn->io_work);
+	/* The timer first: it queues the io work. */
 	del_timer_sync(&conn->login_timer);
+	cancel_work_sync(&conn->io_work);
 	zcit_conn_end_login(conn);
 	/* Leaves its session and TPG; may end the session. */
 	zcit_sess_release_conn(conn);
+	spin_lock_bh(&zcit_conns_lock);
+	list_del(&conn->node);
+	spin_unlock_bh(&zcit_conns_lock);
+	/*
+	 * Off every list now: nobody can queue the io work any more, but a
+	 * list walker may have queued it since the first cancel.
+	 */
+	cancel_work_sync(&conn->io_work);
 	if (conn->login) {
 		zcit_login_free(conn->login);
 		kfree(conn->login);
 	}
 	list_for_each_entry_safe(tx, tmp, &conn->tx_list, node)
-		kfree(tx);
+		kvfree(tx);
 	zcit_text_in_free(&conn->text_in);
 	zcit_text_out_free(&conn->text_out);
 	kvfree(conn->rx_data);
 	sock_release(conn->sock);
 	pr_debug("connection from %pISpc closed\n", &conn->peer);
-	spin_lock_bh(&zcit_conns_lock);
-	list_del(&conn->node);
-	spin_unlock_bh(&zcit_conns_lock);
-	wake_up_all(&zcit_conns_wq);
 	kfree(conn);
+	wake_up_all(&zcit_conns_wq);
 }
 
 static void zcit_login_timeout(struct timer_list *t)
@@ -214,8 +220,8 @@ int zcit_conn_queue_pdu(struct zcit_conn *conn, const void *hdr,
 	struct zcit_tx *tx;
 	u8 *p;
 
-	tx = kzalloc(struct_size(tx, buf, ZCIT_BHS_LEN + hd + dlen + pad + dd),
-		     GFP_KERNEL);
+	tx = kvzalloc(struct_size(tx, buf, ZCIT_BHS_LEN + hd + dlen + pad + dd),
+		      GFP_KERNEL);
 	if (!tx)
 		return -ENOMEM;
 	p = tx->buf;
@@ -229,7 +235,7 @@ int zcit_conn_queue_pdu(struct zcit_conn *conn, const void *hdr,
 	}
 	if (dlen) {
 		memcpy(p, data, dlen);
-		p += dlen + pad;	/* kzalloc'ed: the padding is zero */
+		p += dlen + pad;	/* zeroed: the padding is 0 */
 	}
 	if (dd) {
 		__le32 d = zcit_digest(p - dlen - pad, dlen + pad);
@@ -273,7 +279,7 @@ static int zcit_conn_try_send(struct zcit_conn *conn)
 			continue;
 		list_del(&tx->node);
 		conn->tx_queued--;
-		kfree(tx);
+		kvfree(tx);
 	}
 	return progress;
 }
@@ -516,8 +522,14 @@ static int zcit_conn_logout(struct zcit_conn *conn)
 	pr_debug("%pISpc: logout (reason %u)\n", &conn->peer, reason);
 	conn->close_after_tx = true;
 	if (reason == ISCSI_LOGOUT_REASON_CLOSE_SESSION)
-		zcit_sess_close(conn->sess);
+		zcit_sess_close(conn->sess, conn);
 	return 0;
+}
+
+static void zcit_conn_next_ttt(struct zcit_conn *conn)
+{
+	if (++conn->text_ttt == ISCSI_RESERVED_TAG)
+		conn->text_ttt = 0;
 }
 
 /* RFC 7143 11.10-11.11: Text, which zcit uses for SendTargets only. */
@@ -531,15 +543,21 @@ static int zcit_conn_text(struct zcit_conn *conn)
 	const char *data;
 	bool more;
 	u32 pos = 0, n;
-	int ret;
+	int ret = 0;
 
-	if (ttt != ISCSI_RESERVED_TAG) {
-		/* 11.10.4: the initiator collects the rest of our answer. */
-		if (ttt != conn->text_ttt || conn->rx_lens.data ||
-		    conn->text_out.sent >= conn->text_out.len)
-			return zcit_conn_reject(conn,
-						ISCSI_REASON_PROTOCOL_ERROR);
-		goto answer;
+	/* Buffers only for connections that use Text (discovery, mostly). */
+	if (!conn->text_in.buf &&
+	    (zcit_text_in_init(&conn->text_in, ZCIT_TEXT_TOTAL_MAX) ||
+	     zcit_text_out_init(&conn->text_out, ZCIT_TEXT_TOTAL_MAX)))
+		return -ENOMEM;
+
+	if (ttt == ISCSI_RESERVED_TAG) {
+		/* 11.10.4: a new request; whatever was under way is over. */
+		zcit_text_in_reset(&conn->text_in);
+		zcit_text_out_reset(&conn->text_out);
+		zcit_conn_next_ttt(conn);
+	} else if (ttt != conn->text_ttt) {
+		return zcit_conn_reject(conn, ISCSI_REASON_PROTOCOL_ERROR);
 	}
 	if (zcit_text_in_append(&conn->text_in, conn->rx_data,
 				conn->rx_lens.data)) {
@@ -547,41 +565,43 @@ static int zcit_conn_text(struct zcit_conn *conn)
 		return zcit_conn_reject(conn, ISCSI_REASON_PROTOCOL_ERROR);
 	}
 	if (req->flags & ISCSI_FLAG_TEXT_CONTINUE) {
-		/* 11.10.2: acknowledge each piece with an empty response. */
-		zcit_text_out_reset(&conn->text_out);
-		conn->text_ttt++;
-		if (conn->text_ttt == ISCSI_RESERVED_TAG)
-			conn->text_ttt = 0;
-		goto answer_empty;
+		/*
+		 * 11.10.2: more of the request follows; acknowledge with an
+		 * empty response, F and C clear, whose TTT the next piece
+		 * carries.
+		 */
+		zcit_conn_sn(conn, &sn);
+		zcit_build_text_rsp(&rsp, req, false, 0, 0, &sn);
+		rsp.flags = 0;
+		rsp.ttt = cpu_to_be32(conn->text_ttt);
+		return zcit_conn_queue_pdu(conn, &rsp, NULL, 0);
 	}
 
-	zcit_text_out_reset(&conn->text_out);
-	while ((ret = zcit_text_next(conn->text_in.buf, conn->text_in.len,
-				     &pos, &kv)) > 0) {
-		if (!strcmp(kv.key, "SendTargets"))
-			ret = zcit_sendtargets(conn, kv.val, &conn->text_out);
-		else
-			ret = zcit_text_add(&conn->text_out, kv.key,
-					    "NotUnderstood");
-		if (ret)
-			break;
+	if (conn->text_in.len) {
+		/* A complete request: answer it. */
+		zcit_text_out_reset(&conn->text_out);
+		while ((ret = zcit_text_next(conn->text_in.buf,
+					     conn->text_in.len, &pos, &kv)) > 0) {
+			if (!strcmp(kv.key, "SendTargets"))
+				ret = zcit_sendtargets(conn, kv.val,
+						       &conn->text_out);
+			else
+				ret = zcit_text_add(&conn->text_out, kv.key,
+						    "NotUnderstood");
+			if (ret)
+				break;
+		}
+		zcit_text_in_reset(&conn->text_in);
+		if (ret < 0 && ret != -ENOSPC)
+			return zcit_conn_reject(conn,
+						ISCSI_REASON_PROTOCOL_ERROR);
 	}
-	zcit_text_in_reset(&conn->text_in);
-	if (ret < 0 && ret != -ENOSPC)
-		return zcit_conn_reject(conn, ISCSI_REASON_PROTOCOL_ERROR);
-	conn->text_ttt++;
-	if (conn->text_ttt == ISCSI_RESERVED_TAG)
-		conn->text_ttt = 0;
-answer:
+	/* 11.11.2: the answer, in pieces the initiator collects by TTT. */
 	n = zcit_text_out_chunk(&conn->text_out, conn->max_xmit_dsl, &data,
 				&more);
 	zcit_conn_sn(conn, &sn);
 	zcit_build_text_rsp(&rsp, req, more, conn->text_ttt, n, &sn);
 	return zcit_conn_queue_pdu(conn, &rsp, data, n);
-answer_empty:
-	zcit_conn_sn(conn, &sn);
-	zcit_build_text_rsp(&rsp, req, true, conn->text_ttt, 0, &sn);
-	return zcit_conn_queue_pdu(conn, &rsp, NULL, 0);
 }
 
 static int zcit_conn_handle_pdu(struct zcit_conn *conn)
@@ -606,9 +626,15 @@ static int zcit_conn_handle_pdu(struct zcit_conn *conn)
 
 	switch (hdr->opcode & ISCSI_OPCODE_MASK) {
 	case ISCSI_OP_NOOP_OUT:
+	case ISCSI_OP_SCSI_CMD:
+	case ISCSI_OP_SCSI_TMFUNC:
 	case ISCSI_OP_TEXT:
 	case ISCSI_OP_LOGOUT:
-		/* RFC 7143 4.2.2.1: CmdSN outside the window: drop silently. */
+		/*
+		 * RFC 7143 4.2.2.1: CmdSN outside the window: drop silently.
+		 * A command answered with a Reject still takes its CmdSN, or
+		 * the initiator's window would close.
+		 */
 		zcit_sess_ack_cmdsn(conn->sess, hdr, &drop);
 		if (drop)
 			return 0;
@@ -705,9 +731,6 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 	if (kernel_getsockname(sock, (struct sockaddr *)&conn->local) < 0 ||
 	    kernel_getpeername(sock, (struct sockaddr *)&conn->peer) < 0)
 		goto err_free;
-	if (zcit_text_in_init(&conn->text_in, ZCIT_TEXT_TOTAL_MAX) ||
-	    zcit_text_out_init(&conn->text_out, ZCIT_TEXT_TOTAL_MAX))
-		goto err_free;
 	conn->login = kmalloc(sizeof(*conn->login), GFP_KERNEL);
 	if (!conn->login)
 		goto err_free;
@@ -752,8 +775,6 @@ err_free:
 		zcit_login_free(conn->login);
 		kfree(conn->login);
 	}
-	zcit_text_in_free(&conn->text_in);
-	zcit_text_out_free(&conn->text_out);
 	kfree(conn);
 err_count:
 	atomic_dec(&zcit_logins);
@@ -789,6 +810,9 @@ void zcit_tpg_close_conns(struct zcit_tpg *tpg)
 		zcit_conn_request_kill(conn);
 	spin_unlock_bh(&tpg->conn_lock);
 	wait_event(tpg->conn_wq, list_empty_careful(&tpg->conns));
+	/* The last waker may still hold the lock, inside @tpg. */
+	spin_lock_bh(&tpg->conn_lock);
+	spin_unlock_bh(&tpg->conn_lock);
 }
 
 /**

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/idr.h>
 #include <linux/wait.h>
+#include <linux/completion.h>
 #include <linux/sysfs.h>
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
@@ -160,6 +161,7 @@ static struct zcit_sess *zcit_sess_alloc(struct zcit_login *l)
 	}
 	kref_init(&sess->kref);
 	spin_lock_init(&sess->lock);
+	init_completion(&sess->lio_closed);
 	INIT_LIST_HEAD(&sess->conns);
 	INIT_LIST_HEAD(&sess->node);
 	memcpy(sess->isid, l->isid, sizeof(sess->isid));
@@ -192,15 +194,41 @@ static void zcit_sess_put(struct zcit_sess *sess)
 	kref_put(&sess->kref, zcit_sess_free);
 }
 
-static void zcit_sess_add_conn(struct zcit_sess *sess, struct zcit_conn *conn)
+/*
+ * Add @conn to @sess unless the session is closing, full (MaxConnections)
+ * or already has a connection with its CID (RFC 7143 6.3.4: connection
+ * reinstatement is ERL 2).  One critical section, so that a session whose
+ * last connection is leaving cannot be joined.  Return a ZCIT_LS_* status.
+ */
+static u16 zcit_sess_add_conn(struct zcit_sess *sess, struct zcit_conn *conn)
 {
+	u16 cid = conn->login->cid;
+	struct zcit_conn *c;
+	u16 status = ZCIT_LS_OK;
+
+	spin_lock_bh(&sess->lock);
+	if (sess->closing) {
+		status = ZCIT_LS_NO_SESSION;
+		goto out;
+	}
+	if (sess->nr_conns && sess->nr_conns >= sess->params.max_connections) {
+		status = ZCIT_LS_TOO_MANY_CONNS;
+		goto out;
+	}
+	list_for_each_entry(c, &sess->conns, sess_node) {
+		if (c->cid == cid) {
+			status = ZCIT_LS_CONN_ADD;
+			goto out;
+		}
+	}
 	kref_get(&sess->kref);
 	conn->sess = sess;
-	conn->cid = conn->login->cid;
-	spin_lock_bh(&sess->lock);
+	conn->cid = cid;
 	list_add_tail(&conn->sess_node, &sess->conns);
 	sess->nr_conns++;
+out:
 	spin_unlock_bh(&sess->lock);
+	return status;
 }
 
 /* The session of @tpg with this initiator and ISID.  Under conn_lock. */
@@ -236,7 +264,7 @@ static u16 zcit_reinstate(struct zcit_tpg *tpg, struct zcit_login *l)
 
 	pr_info("%s: reinstating session TSIH %u of %s\n", tpg->tiqn->name,
 		old->tsih, old->initiator_name);
-	zcit_sess_close(old);
+	zcit_sess_close(old, NULL);
 	if (!wait_event_timeout(tpg->conn_wq, list_empty_careful(&old->node),
 				ZCIT_REINSTATE_WAIT)) {
 		zcit_sess_put(old);
@@ -250,6 +278,7 @@ static u16 zcit_complete_normal(struct zcit_login *l)
 {
 	struct zcit_conn *conn = to_conn(l);
 	struct zcit_tpg *tpg = conn->tpg;
+	struct se_node_acl *se_nacl = conn->nacl;
 	struct zcit_sess *sess;
 	u16 status;
 
@@ -263,28 +292,13 @@ static u16 zcit_complete_normal(struct zcit_login *l)
 		spin_unlock_bh(&tpg->conn_lock);
 		if (!sess)
 			return ZCIT_LS_NO_SESSION;
-		status = ZCIT_LS_OK;
-		spin_lock_bh(&sess->lock);
-		if (sess->closing) {
-			status = ZCIT_LS_NO_SESSION;
-		} else if (sess->nr_conns >= sess->params.max_connections) {
-			status = ZCIT_LS_TOO_MANY_CONNS;
-		} else {
-			struct zcit_conn *c;
-
-			/* 6.3.4: connection reinstatement is ERL 2. */
-			list_for_each_entry(c, &sess->conns, sess_node)
-				if (c->cid == l->cid)
-					status = ZCIT_LS_CONN_ADD;
-		}
-		spin_unlock_bh(&sess->lock);
+		status = zcit_sess_add_conn(sess, conn);
+		zcit_sess_put(sess);
 		if (!status) {
 			/* The session holds its own reference on the ACL. */
-			target_put_nacl(conn->nacl);
+			target_put_nacl(se_nacl);
 			conn->nacl = NULL;
-			zcit_sess_add_conn(sess, conn);
 		}
-		zcit_sess_put(sess);
 		return status;
 	}
 
@@ -301,28 +315,46 @@ static u16 zcit_complete_normal(struct zcit_login *l)
 		return ZCIT_LS_NO_RESOURCES;
 	}
 	sess->tpg = tpg;
+
+	/*
+	 * Under acl_node_mutex, as LIO core removes an ACL: an ACL removed
+	 * since the login found it must not get a session (nothing would
+	 * close it, and the removal would wait for it forever).
+	 */
+	mutex_lock(&tpg->se_tpg.acl_node_mutex);
+	if (list_empty(&se_nacl->acl_list)) {
+		status = ZCIT_LS_FORBIDDEN;
+		goto err_unlock;
+	}
 	spin_lock_bh(&tpg->conn_lock);
 	if (tpg->dying || !READ_ONCE(tpg->enabled)) {
 		spin_unlock_bh(&tpg->conn_lock);
-		transport_free_session(sess->se_sess);
-		zcit_sess_put(sess);
-		return ZCIT_LS_UNAVAILABLE;
+		status = ZCIT_LS_UNAVAILABLE;
+		goto err_unlock;
 	}
+	/* The first reference is the TPG list's. */
 	list_add_tail(&sess->node, &tpg->sessions);
-	tpg->tiqn->nr_sessions++;
+	atomic_inc(&tpg->tiqn->nr_sessions);
 	spin_unlock_bh(&tpg->conn_lock);
+	/* A new session is empty: this cannot fail. */
+	WARN_ON(zcit_sess_add_conn(sess, conn));
 	/*
 	 * The ACL reference taken at resolve now belongs to the session:
 	 * transport_free_session() drops it.
 	 */
-	sess->se_sess->se_node_acl = conn->nacl;
-	transport_register_session(&tpg->se_tpg, conn->nacl, sess->se_sess,
-				   sess);
+	sess->se_sess->se_node_acl = se_nacl;
+	transport_register_session(&tpg->se_tpg, se_nacl, sess->se_sess, sess);
 	conn->nacl = NULL;
-	/* The first reference is the TPG list's; the connection takes one. */
-	zcit_sess_add_conn(sess, conn);
+	mutex_unlock(&tpg->se_tpg.acl_node_mutex);
 	l->tsih = sess->tsih;
 	return ZCIT_LS_OK;
+
+err_unlock:
+	mutex_unlock(&tpg->se_tpg.acl_node_mutex);
+	transport_free_session(sess->se_sess);
+	sess->se_sess = NULL;
+	zcit_sess_put(sess);
+	return status;
 }
 
 static u16 zcit_complete(struct zcit_login *l)
@@ -338,9 +370,9 @@ static u16 zcit_complete(struct zcit_login *l)
 	sess = zcit_sess_alloc(l);
 	if (!sess)
 		return ZCIT_LS_NO_RESOURCES;
-	zcit_sess_add_conn(sess, conn);
-	zcit_sess_put(sess);
+	WARN_ON(zcit_sess_add_conn(sess, conn));
 	l->tsih = sess->tsih;
+	zcit_sess_put(sess);	/* the connection holds it */
 	return ZCIT_LS_OK;
 }
 
@@ -353,15 +385,32 @@ const struct zcit_login_ops zcit_login_ops = {
 static void zcit_sess_end(struct zcit_sess *sess)
 {
 	struct zcit_tpg *tpg = sess->tpg;
+	struct se_session *se_sess = sess->se_sess;
+	struct se_node_acl *se_nacl = se_sess->se_node_acl;
+	bool lio_owns = false;
 
-	if (sess->se_sess) {
-		transport_deregister_session_configfs(sess->se_sess);
-		transport_deregister_session(sess->se_sess);
-		sess->se_sess = NULL;
-	}
+	/*
+	 * LIO core's target_shutdown_sessions() takes a session off its ACL's
+	 * list and then calls close_session() without a reference: if it
+	 * did, wait for that call to return before freeing anything.
+	 */
+	spin_lock_bh(&se_nacl->nacl_sess_lock);
+	if (list_empty(&se_sess->sess_acl_list))
+		lio_owns = true;
+	else
+		list_del_init(&se_sess->sess_acl_list);
+	spin_unlock_bh(&se_nacl->nacl_sess_lock);
+	if (lio_owns)
+		wait_for_completion(&sess->lio_closed);
+
+	transport_deregister_session_configfs(se_sess);
+	transport_deregister_session(se_sess);
+	sess->se_sess = NULL;
 	spin_lock_bh(&tpg->conn_lock);
 	list_del_init(&sess->node);
-	tpg->tiqn->nr_sessions--;
+	atomic_dec(&tpg->tiqn->nr_sessions);
+	/* Under the lock: a waiter may free @tpg as soon as it returns. */
+	wake_up_all(&tpg->conn_wq);
 	spin_unlock_bh(&tpg->conn_lock);
 	pr_debug("%s: session TSIH %u of %s ended\n", tpg->tiqn->name,
 		 sess->tsih, sess->initiator_name);
@@ -400,25 +449,29 @@ void zcit_sess_release_conn(struct zcit_conn *conn)
 	if (tpg) {
 		spin_lock_bh(&tpg->conn_lock);
 		list_del_init(&conn->tpg_node);
-		spin_unlock_bh(&tpg->conn_lock);
+		/* Under the lock: a waiter may free @tpg as soon as it returns. */
 		wake_up_all(&tpg->conn_wq);
+		spin_unlock_bh(&tpg->conn_lock);
 	}
 }
 
 /**
  * zcit_sess_close() - close every connection of a session
  * @sess: the session
+ * @except: a connection that closes itself (the one that carried a
+ *	Logout), or NULL
  *
  * Asynchronous: the session ends when its last connection is released.
  */
-void zcit_sess_close(struct zcit_sess *sess)
+void zcit_sess_close(struct zcit_sess *sess, struct zcit_conn *except)
 {
 	struct zcit_conn *conn;
 
 	spin_lock_bh(&sess->lock);
 	sess->closing = true;
 	list_for_each_entry(conn, &sess->conns, sess_node)
-		zcit_conn_request_kill(conn);
+		if (conn != except)
+			zcit_conn_request_kill(conn);
 	spin_unlock_bh(&sess->lock);
 }
 
@@ -546,7 +599,7 @@ out:
  */
 u32 zcit_tiqn_nr_sessions(struct zcit_tiqn *tiqn)
 {
-	return READ_ONCE(tiqn->nr_sessions);
+	return atomic_read(&tiqn->nr_sessions);
 }
 
 /**
@@ -649,8 +702,12 @@ void zcit_close_session(struct se_session *se_sess)
 {
 	struct zcit_sess *sess = se_sess->fabric_sess_ptr;
 
-	if (sess)
-		zcit_sess_close(sess);
+	/*
+	 * LIO took the session off its ACL's list before calling: the
+	 * session's end waits for this completion before freeing it.
+	 */
+	zcit_sess_close(sess, NULL);
+	complete(&sess->lio_closed);
 }
 
 /**
@@ -682,5 +739,7 @@ u32 zcit_sess_get_initiator_sid(struct se_session *se_sess, unsigned char *buf,
 {
 	struct zcit_sess *sess = se_sess->fabric_sess_ptr;
 
+	if (!sess)
+		return 0;
 	return snprintf(buf, size, "%6phN", sess->isid);
 }

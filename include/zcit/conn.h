@@ -5,6 +5,7 @@
 #ifndef ZCIT_CONN_H
 #define ZCIT_CONN_H
 
+#include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
@@ -34,6 +35,7 @@
  * @shown: @params as the ACL's param/ shows them
  * @exp_cmdsn: ExpCmdSN
  * @cmdsn_depth: CmdSN window
+ * @lio_closed: LIO's close_session() returned (see zcit_sess_end())
  */
 struct zcit_sess {
 	struct se_session *se_sess;
@@ -53,6 +55,7 @@ struct zcit_sess {
 	struct zcit_params shown;
 	u32 exp_cmdsn;
 	u32 cmdsn_depth;
+	struct completion lio_closed;
 };
 
 /* Bits of &struct zcit_conn.flags. */
@@ -169,7 +172,7 @@ void zcit_sess_release_conn(struct zcit_conn *conn);
 void zcit_sess_ack_cmdsn(struct zcit_sess *sess, const struct iscsi_hdr *hdr,
 			 bool *drop);
 void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn, bool advance);
-void zcit_sess_close(struct zcit_sess *sess);
+void zcit_sess_close(struct zcit_sess *sess, struct zcit_conn *except);
 int zcit_sendtargets(struct zcit_conn *conn, const char *val,
 		     struct zcit_text_out *out);
 ssize_t zcit_sess_info_show(struct se_node_acl *se_nacl, char *page);

@@ -44,12 +44,12 @@ struct zcit_stat_groups {
  * @stats: fabric_statistics/ groups
  * @last_fail_addr: address of the last initiator refused at login
  * @node: in zcit_tiqns
- * @nr_sessions: its normal sessions, under its TPGs' conn_lock
+ * @nr_sessions: its normal sessions
  */
 struct zcit_tiqn {
 	struct se_wwn wwn;
 	struct list_head node;
-	u32 nr_sessions;
+	atomic_t nr_sessions;
 	char name[ZCIT_ISCSI_NAME_MAX + 1];
 	u32 index;
 	struct list_head tpgs;

@@ -16,6 +16,9 @@ sends, and reports what the target answered.
       --session-type T           default Normal (--no-session-type: omit)
       --isid HEX                 6-byte ISID, default 400001000001
       --version-max N --version-min N   default 0 0
+      --tsih N --cid N           TSIH and CID of the requests (default 0 0:
+                                 a new session; a TSIH joins a session)
+      --max-connections N        MaxConnections offered (default 1)
       --chap USER:SECRET         offer AuthMethod=CHAP and answer the
                                  challenge (MD5) with SECRET
       --hold SEC                 after a successful login keep the
@@ -124,7 +127,8 @@ class Login:
             IMMEDIATE | OP_LOGIN_REQ, flags,
             a.version_max if vmax is None else vmax,
             a.version_min if vmin is None else vmin,
-            0, struct.pack(">I", len(data))[1:], self.isid, 0, ITT, 0, 0,
+            0, struct.pack(">I", len(data))[1:], self.isid, a.tsih, ITT,
+            a.cid, 0,
             self.cmdsn, 0 if self.statsn is None else self.statsn + 1,
             b"\0" * 16)
         return bhs + pad4(data)
@@ -199,7 +203,9 @@ class Login:
         return 0
 
     def operational(self):
-        st, t, nsg, got = self.exchange(1, 3, True, OPERATIONAL)
+        keys = [(k, str(self.a.max_connections) if k == "MaxConnections" else v)
+                for k, v in OPERATIONAL]
+        st, t, nsg, got = self.exchange(1, 3, True, keys)
         for _ in range(3):
             if st or (t and nsg == 3):
                 return st
@@ -320,6 +326,9 @@ def main():
     p.add_argument("--isid", default="400001000001")
     p.add_argument("--version-max", type=int, default=0)
     p.add_argument("--version-min", type=int, default=0)
+    p.add_argument("--tsih", type=int, default=0)
+    p.add_argument("--cid", type=int, default=0)
+    p.add_argument("--max-connections", type=int, default=1)
     p.add_argument("--chap")
     p.add_argument("--hold", type=float, default=0)
     p.add_argument("--release")
