@@ -640,10 +640,13 @@ static ssize_t zcit_nacl_param_show(struct se_node_acl *se_nacl,
 
 	if (!p)
 		return -ENOMEM;
-	if (zcit_sess_nacl_params(se_nacl, p))
-		ret = sysfs_emit(page, "%s\n", p->val[key]);
-	else
+	/* iscsi_target_mod prints every one of these as a number. */
+	if (!zcit_sess_nacl_params(se_nacl, p))
 		ret = sysfs_emit(page, "No Active iSCSI Session\n");
+	else if (!strcmp(p->val[key], "Yes") || !strcmp(p->val[key], "No"))
+		ret = sysfs_emit(page, "%u\n", p->val[key][0] == 'Y');
+	else
+		ret = sysfs_emit(page, "%s\n", p->val[key]);
 	kfree(p);
 	return ret;
 }

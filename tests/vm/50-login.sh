@@ -21,6 +21,7 @@
 #                           SessionType: Normal, TARG_SESS_STATE_LOGGED_IN
 #  none-targetcli-sessions  "targetcli sessions detail" shows it LOGGED_IN
 #  none-stat-sessions       fabric_statistics/iscsi_instance/sessions is 1
+#  none-acl-params          the ACL's param/ shows the negotiated values
 #  none-logout, none-session-gone, none-info-no-session
 #                           --logout exits 0, the session is gone on both
 #                           sides (skipped when there was no session)
@@ -244,6 +245,20 @@ sc_none_login() {
 	t_check "$f-none-targetcli-sessions" sh -c \
 		"grep -q 'type: Normal session-state: LOGGED_IN' $W/tsess && grep -q 'name: $INI1' $W/tsess"
 	t_check "$f-none-stat-sessions" stat_is "$IQN1" 1
+	# The ACL's param/ shows the negotiated values, as numbers (booleans
+	# too): open-iscsi proposes InitialR2T=No, FirstBurstLength=262144,
+	# MaxBurstLength=16776192 against the TPG's defaults Yes, 65536,
+	# 262144 (OR and min).
+	local kv want=(InitialR2T=1 ImmediateData=1 MaxBurstLength=262144
+		FirstBurstLength=65536 MaxConnections=1 ErrorRecoveryLevel=0
+		DataPDUInOrder=1 DataSequenceInOrder=1 MaxOutstandingR2T=1)
+	: >$W/params
+	for kv in "${want[@]}"; do
+		echo "${kv%%=*}=$(cat "$T1/acls/$INI1/param/${kv%%=*}")" >>$W/params
+	done
+	cat $W/params
+	printf '%s\n' "${want[@]}" >$W/params.want
+	t_check "$f-none-acl-params" diff $W/params.want $W/params
 	if ! oi_has_session "$IQN1"; then
 		t_skip "$f-none-logout" "no session"
 		t_skip "$f-none-session-gone" "no session"
