@@ -17,14 +17,17 @@
 #  fuzz-<category>          every case of: dsl (DataSegmentLength lies),
 #                           ahs, opcode (non-login PDUs during login), ffp
 #                           (bad PDUs in Full Feature Phase, discovery
-#                           Text), digest (HeaderDigest=CRC32C), cbit (C
+#                           Text, NOP-Out/Text floods whose answers are
+#                           never read: TCP backpressure, not an unbounded
+#                           queue of answers), digest (HeaderDigest=CRC32C), cbit (C
 #                           bit forever, T+C), stage (CSG/NSG), ids
 #                           (ISID/TSIH/CID changes, joins, reinstatement
 #                           storm), keys, chap, abort (RST/FIN at each
 #                           point of a login), mutate
 #                           (300 seeded mutations of valid first requests),
-#                           parallel (100 half-open logins, a session keeps
-#                           answering, a login works afterwards)
+#                           parallel (100 half-open logins: 64 held until
+#                           their timeout, the rest closed at once, a
+#                           session keeps answering, a login works after)
 # Each category holds controls (the same path with valid input succeeds).
 # Then:
 #  after-login-none, after-login-chap   normal logins still work
