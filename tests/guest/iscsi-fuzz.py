@@ -1,0 +1,1517 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Adversarial iSCSI login client for tests/vm/55-login-fuzz.sh.
+
+Runs deterministic (seeded) cases against a target, each with a bounded
+wait, and checks that bad input gets a proper refusal: a Login Response
+with a non-zero Status-Class (then the connection closes), a Reject PDU in
+Full Feature Phase, or a closed connection; never silence past the login
+timeout. Controls (the same paths with valid input) must succeed, so that
+a target that refuses everything fails.
+
+  iscsi-fuzz.py [options]
+      --host H --port P        default 127.0.0.1 3260
+      --initiator IQN          the initiator name in both ACLs
+      --t-none IQN             target whose TPG has AuthMethod None
+      --t-chap IQN             target whose TPG requires (mutual) CHAP
+      --chap U:S:MU:MS         its credentials (user, secret, mutual ones)
+      --bound-pre SEC          longest wait for a close before the target
+                               is known (zcit: 15 s default timeout + slack)
+      --bound-post SEC         the same once it is (attrib/login_timeout
+                               + slack)
+      --seed N --mutations N --parallel N --workers N
+      --only CAT[,CAT]         run these categories only
+      --login none|chap        just one normal login (mutual CHAP on the
+                               CHAP target) and logout: exit 0 iff it works
+
+Prints "CASE <cat> <name> PASS|FAIL <seconds> <detail>" per case and
+"CATEGORY <cat> <passed> <failed> <first failure>" per category; exit 0
+iff every case passed.
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import random
+import select
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+
+OP_NOP_OUT, OP_SCSI_CMD, OP_TMF, OP_LOGIN, OP_TEXT, OP_DATA_OUT, OP_LOGOUT = \
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06
+OP_SNACK = 0x10
+OP_NOP_IN, OP_LOGIN_RSP, OP_TEXT_RSP, OP_LOGOUT_RSP, OP_REJECT = \
+    0x20, 0x23, 0x24, 0x26, 0x3F
+IMM = 0x40
+F_T = 0x80  # Login: Transit; others: Final
+F_C = 0x40
+RSV = 0xFFFFFFFF
+
+OPERATIONAL = [
+    ("HeaderDigest", "None"), ("DataDigest", "None"),
+    ("ErrorRecoveryLevel", "0"), ("InitialR2T", "Yes"),
+    ("ImmediateData", "Yes"), ("MaxBurstLength", "262144"),
+    ("FirstBurstLength", "65536"), ("MaxConnections", "1"),
+    ("DataPDUInOrder", "Yes"), ("DataSequenceInOrder", "Yes"),
+    ("DefaultTime2Wait", "2"), ("DefaultTime2Retain", "0"),
+    ("MaxOutstandingR2T", "1"), ("MaxRecvDataSegmentLength", "262144"),
+    ("IFMarker", "No"), ("OFMarker", "No"),
+]
+
+
+def _crc32c_table():
+    t = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        t.append(c)
+    return t
+
+
+CRC_T = _crc32c_table()
+
+
+def crc32c(b):
+    c = 0xFFFFFFFF
+    for x in b:
+        c = CRC_T[(c ^ x) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+def digest(b):
+    return struct.pack("<I", crc32c(b))
+
+
+def pad4(b):
+    return b + b"\0" * (-len(b) % 4)
+
+
+def kv(keys):
+    """[(k, v)] or bytes -> data segment bytes"""
+    if isinstance(keys, (bytes, bytearray)):
+        return bytes(keys)
+    return b"".join((k if isinstance(k, bytes) else k.encode()) + b"=" +
+                    (v if isinstance(v, bytes) else v.encode()) + b"\0"
+                    for k, v in keys)
+
+
+def parse_keys(data):
+    out = {}
+    for item in data.split(b"\0"):
+        if b"=" in item:
+            k, v = item.split(b"=", 1)
+            out[k.decode(errors="replace")] = v.decode(errors="replace")
+    return out
+
+
+class Closed(Exception):
+    pass
+
+
+class Timeout(Exception):
+    pass
+
+
+class Fail(Exception):
+    """The case failed: the message says why."""
+
+
+def dsl_of(bhs):
+    return struct.unpack(">I", b"\0" + bhs[5:8])[0]
+
+
+def status_of(bhs):
+    return (bhs[36] << 8) | bhs[37]
+
+
+class Conn:
+    """One TCP connection with PDU helpers and a deadline-bound reader."""
+
+    def __init__(self, env, isid):
+        self.env = env
+        self.isid = isid
+        self.sock = socket.create_connection((env.host, env.port), timeout=10)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.t0 = time.monotonic()
+        self.buf = b""
+        self.eof = False
+        self.hd = False  # header digests, both ways
+        self.cmdsn = 1
+        self.statsn = 0
+        self.tsih = 0
+        self.cid = 1
+        self.itt = 0x100
+        self.mrdsl = 8192  # what the target receives (its declaration)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def send(self, b):
+        """Send; a connection the target closed is not an error here."""
+        try:
+            self.sock.sendall(b)
+            return True
+        except OSError:
+            return False
+
+    def _fill(self, n, deadline):
+        while len(self.buf) < n:
+            if self.eof:
+                raise Closed()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Timeout()
+            r, _, _ = select.select([self.sock], [], [], left)
+            if not r:
+                raise Timeout()
+            try:
+                chunk = self.sock.recv(65536)
+            except ConnectionError:
+                chunk = b""
+            if not chunk:
+                self.eof = True
+                raise Closed()
+            self.buf += chunk
+
+    def recv_pdu(self, secs):
+        deadline = time.monotonic() + secs
+        self._fill(48, deadline)
+        bhs = self.buf[:48]
+        hl = 48 + bhs[4] * 4 + (4 if self.hd else 0)
+        dlen = dsl_of(bhs)
+        total = hl + dlen + (-dlen % 4)
+        self._fill(total, deadline)
+        pdu, self.buf = self.buf[:total], self.buf[total:]
+        if self.hd and pdu[hl - 4:hl] != digest(pdu[:hl - 4]):
+            raise Fail("target's header digest is wrong")
+        return bhs, pdu[hl:hl + dlen]
+
+    def wait_close(self, secs):
+        """True if the target closes within secs (other PDUs are skipped)."""
+        deadline = time.monotonic() + secs
+        try:
+            while True:
+                self.recv_pdu(max(0.01, deadline - time.monotonic()))
+        except Closed:
+            return True
+        except Timeout:
+            return False
+
+    # ---- PDU builders ----
+
+    def login_pdu(self, csg, nsg, t=False, c=False, keys=b"", **o):
+        data = kv(keys)
+        flags = o.get("flags", (csg << 2) | nsg | (F_T if t else 0) | (F_C if c else 0))
+        dsl = o.get("dsl", len(data))
+        bhs = struct.pack(
+            ">BBBBB3s6sHIHHII16s",
+            o.get("opcode", IMM | OP_LOGIN), flags, o.get("vmax", 0), o.get("vmin", 0),
+            o.get("ahs", 0), struct.pack(">I", dsl)[1:], o.get("isid", self.isid),
+            o.get("tsih", self.tsih), o.get("itt", self.itt), o.get("cid", self.cid), 0,
+            o.get("cmdsn", self.cmdsn), o.get("expstatsn", self.statsn), b"\0" * 16)
+        return bhs + pad4(data)
+
+    def ffp_pdu(self, opcode, flags=F_T, data=b"", ttt=RSV, dsl=None, itt=None,
+                imm=True, lun=b"\0" * 8, extra=None):
+        """A Full Feature Phase PDU (NOP-Out, Text, Logout, anything)."""
+        self.itt += 1
+        b = struct.pack(">BBxxB3s8sIIII16s",
+                        opcode | (IMM if imm else 0), flags, 0,
+                        struct.pack(">I", len(data) if dsl is None else dsl)[1:], lun,
+                        self.itt if itt is None else itt, ttt, self.cmdsn,
+                        self.statsn, b"\0" * 16)
+        if extra:
+            b = extra(b)
+        if self.hd:
+            b += digest(b)
+        return b + pad4(data)
+
+    # ---- login exchanges ----
+
+    def exchange(self, pdu, secs=None):
+        """Send a Login Request; return (status, flags, keys, bhs) of the
+        answer (the rest of a C-bit answer collected)."""
+        secs = secs or self.env.bound_post
+        self.send(pdu)
+        data = b""
+        while True:
+            bhs, seg = self.recv_pdu(secs)
+            if bhs[0] & 0x3F != OP_LOGIN_RSP:
+                raise Fail("expected a Login Response, got opcode 0x%02x" % bhs[0])
+            data += seg
+            self.statsn = struct.unpack(">I", bhs[24:28])[0] + 1
+            st = status_of(bhs)
+            if st:
+                return st, bhs[1], {}, bhs
+            self.tsih = struct.unpack(">H", bhs[14:16])[0]
+            if not bhs[1] & F_C:
+                return st, bhs[1], parse_keys(data), bhs
+            csg = (bhs[1] >> 2) & 3
+            self.send(self.login_pdu(csg, 0))
+
+    def first_keys(self, target, discovery=False):
+        ks = [("InitiatorName", self.env.initiator)]
+        if discovery:
+            ks.append(("SessionType", "Discovery"))
+        else:
+            ks += [("SessionType", "Normal"), ("TargetName", target)]
+        return ks
+
+    def operational(self, keys, first=False):
+        """Operational stage into Full Feature Phase."""
+        st, fl, got, _ = self.exchange(self.login_pdu(1, 3, True, keys=keys))
+        for _ in range(3):
+            if st:
+                raise Fail("operational stage refused: 0x%04x" % st)
+            if fl & F_T and fl & 3 == 3:
+                if "MaxRecvDataSegmentLength" in got:
+                    self.mrdsl = int(got["MaxRecvDataSegmentLength"])
+                self.got = got
+                return got
+            st, fl, got2, _ = self.exchange(self.login_pdu(1, 3, True))
+            got.update(got2)
+        raise Fail("no transit to Full Feature Phase: %r" % got)
+
+    def login_none(self, target=None, discovery=False, op_keys=None):
+        target = target or self.env.t_none
+        return self.operational(self.first_keys(target, discovery) +
+                                (op_keys or OPERATIONAL), first=True)
+
+    def chap_start(self, target=None):
+        """AuthMethod=CHAP, CHAP_A=5; returns (CHAP_I, challenge bytes)."""
+        target = target or self.env.t_chap
+        st, _, got, _ = self.exchange(self.login_pdu(
+            0, 1, keys=self.first_keys(target) + [("AuthMethod", "CHAP")]))
+        if st or got.get("AuthMethod") != "CHAP":
+            raise Fail("AuthMethod=CHAP: status 0x%04x %r" % (st, got))
+        st, _, got, _ = self.exchange(self.login_pdu(0, 1, keys=[("CHAP_A", "5")]))
+        if st or "CHAP_C" not in got:
+            raise Fail("CHAP_A=5: status 0x%04x %r" % (st, got))
+        c = got["CHAP_C"]
+        if c[:2] not in ("0x", "0X"):
+            raise Fail("CHAP_C not hex: %r" % c)
+        return int(got["CHAP_I"]), bytes.fromhex(c[2:])
+
+    def chap_response(self, ident, chal, secret=None):
+        secret = secret or self.env.chap[1]
+        return "0x" + hashlib.md5(bytes([ident]) + secret.encode() + chal).hexdigest()
+
+
+# ---- outcomes ----
+
+def refusal(c, secs, what="refusal"):
+    """Wait for the answer to something bad: a proper non-zero Login
+    Response (followed by a close), or a close. Returns a short detail;
+    raises Fail otherwise."""
+    t0 = time.monotonic()
+    try:
+        bhs, data = c.recv_pdu(secs)
+    except Closed:
+        return "closed %.1fs" % (time.monotonic() - t0)
+    except Timeout:
+        raise Fail("hang: no answer and still open after %.1fs" % secs)
+    op = bhs[0] & 0x3F
+    if op != OP_LOGIN_RSP:
+        raise Fail("%s: got opcode 0x%02x, not a Login Response" % (what, bhs[0]))
+    st = status_of(bhs)
+    if st == 0:
+        raise Fail("%s: Login Response with status 0 (flags 0x%02x, keys %r)" %
+                   (what, bhs[1], parse_keys(data)))
+    if bhs[36] not in (1, 2, 3):
+        raise Fail("bad Status-Class 0x%04x" % st)
+    if not c.wait_close(secs):
+        raise Fail("status 0x%04x but the connection stayed open %.1fs" % (st, secs))
+    return "status 0x%04x" % st
+
+
+def reject_or_close(c, secs, sent_bhs=None):
+    """Full Feature Phase: a Reject PDU (carrying our header) or a close."""
+    t0 = time.monotonic()
+    try:
+        while True:
+            bhs, data = c.recv_pdu(secs)
+            op = bhs[0] & 0x3F
+            if op == OP_NOP_IN and struct.unpack(">I", bhs[16:20])[0] == RSV:
+                continue  # a ping from the target
+            break
+    except Closed:
+        return "closed %.1fs" % (time.monotonic() - t0)
+    except Timeout:
+        raise Fail("hang: no Reject and still open after %.1fs" % secs)
+    if op != OP_REJECT:
+        raise Fail("got opcode 0x%02x, not a Reject" % bhs[0])
+    if sent_bhs is not None and data[:48] != sent_bhs[:48]:
+        raise Fail("Reject does not carry the rejected header")
+    return "reject 0x%02x" % bhs[2]
+
+
+def ping(c, secs, size=0):
+    """NOP-Out with data; the NOP-In must echo it."""
+    payload = bytes((i * 7) & 0xFF for i in range(size))
+    c.send(c.ffp_pdu(OP_NOP_OUT, data=payload))
+    itt = c.itt
+    while True:
+        bhs, data = c.recv_pdu(secs)
+        if bhs[0] & 0x3F == OP_NOP_IN and struct.unpack(">I", bhs[16:20])[0] == itt:
+            if data != payload:
+                raise Fail("NOP-In data differs (%d bytes, sent %d)" % (len(data), size))
+            return "nop-in %d" % size
+        if bhs[0] & 0x3F != OP_NOP_IN:
+            raise Fail("ping: got opcode 0x%02x" % bhs[0])
+
+
+def logout(c, secs):
+    c.send(c.ffp_pdu(OP_LOGOUT, flags=F_T | 0))
+    while True:
+        bhs, _ = c.recv_pdu(secs)
+        if bhs[0] & 0x3F == OP_LOGOUT_RSP:
+            if bhs[2]:
+                raise Fail("logout response %d" % bhs[2])
+            return "logout ok"
+
+
+# ---- the cases ----
+
+CASES = []
+
+
+def case(cat, name=None):
+    def reg(fn):
+        CASES.append((cat, name or fn.__name__.replace("_", "-"), fn))
+        return fn
+    return reg
+
+
+def cases(cat, names):
+    """Register one generated case per name: fn(env, conn, param)."""
+    def reg(fn):
+        for n, p in names:
+            CASES.append((cat, n, lambda env, c, p=p, fn=fn: fn(env, c, p)))
+        return fn
+    return reg
+
+
+# DataSegmentLength lies
+
+@case("dsl")
+def dsl_bigger_then_stall(env, c):
+    data = kv(c.first_keys(env.t_none) + OPERATIONAL)
+    c.send(c.login_pdu(1, 3, True, keys=data, dsl=len(data) + 400))
+    return refusal(c, env.bound_pre)
+
+
+@case("dsl")
+def dsl_bigger_then_stall_after_resolve(env, c):
+    st, _, _, _ = c.exchange(c.login_pdu(1, 3, False, keys=c.first_keys(env.t_none)))
+    if st:
+        raise Fail("first request refused 0x%04x" % st)
+    data = kv(OPERATIONAL)
+    c.send(c.login_pdu(1, 3, True, keys=data, dsl=len(data) + 1000))
+    return refusal(c, env.bound_post)
+
+
+@case("dsl")
+def dsl_8193(env, c):
+    data = kv(c.first_keys(env.t_none)) + b"\0" * 9000
+    c.send(c.login_pdu(1, 3, True, keys=data[:8193], dsl=8193))
+    return refusal(c, env.bound_pre)
+
+
+@case("dsl")
+def dsl_8193_header_only(env, c):
+    c.send(c.login_pdu(1, 3, True, dsl=8193))
+    return refusal(c, env.bound_pre)
+
+
+@case("dsl")
+def dsl_ffffff(env, c):
+    data = kv(c.first_keys(env.t_none))
+    c.send(c.login_pdu(1, 3, True, keys=data, dsl=0xFFFFFF) + b"A" * 20000)
+    return refusal(c, env.bound_pre)
+
+
+@case("dsl")
+def dsl_smaller(env, c):
+    # the rest of the segment is then read as the next header
+    data = kv(c.first_keys(env.t_none) + OPERATIONAL)
+    c.send(c.login_pdu(1, 3, True, keys=data, dsl=20))
+    return refusal(c, env.bound_pre)
+
+
+@case("dsl")
+def dsl_control_8192(env, c):
+    # the largest segment allowed in login: names, then NULs (allowed)
+    data = kv(c.first_keys(env.t_none) + OPERATIONAL)
+    data += b"\0" * (8192 - len(data))
+    st, fl, got, _ = c.exchange(c.login_pdu(1, 3, True, keys=data))
+    if st or not fl & F_T:
+        raise Fail("8192-byte login segment refused: 0x%04x %r" % (st, got))
+    return "ffp"
+
+
+# AHS in a Login Request
+
+@case("ahs")
+def ahs_full(env, c):
+    c.send(c.login_pdu(1, 3, True, keys=c.first_keys(env.t_none), ahs=255)[:48] +
+           b"\x11" * 1020 + pad4(kv(c.first_keys(env.t_none))))
+    return refusal(c, env.bound_pre)
+
+
+@case("ahs")
+def ahs_announced_not_sent(env, c):
+    c.send(c.login_pdu(1, 3, True, ahs=4))
+    return refusal(c, env.bound_pre)
+
+
+@case("ahs")
+def ahs_second_pdu(env, c):
+    st, _, _, _ = c.exchange(c.login_pdu(1, 3, False, keys=c.first_keys(env.t_none)))
+    if st:
+        raise Fail("first request refused 0x%04x" % st)
+    pdu = c.login_pdu(1, 3, True, keys=OPERATIONAL, ahs=2)
+    c.send(pdu[:48] + b"\0" * 8 + pdu[48:])
+    return refusal(c, env.bound_post)
+
+
+# Opcodes during login
+
+@cases("opcode", [("first-0x%02x" % op, op) for op in
+                  (0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x10, 0x1C, 0x23, 0x3F,
+                   0x83, 0xC3, 0x80, 0xFF)])
+def opcode_first(env, c, op):
+    c.send(c.login_pdu(1, 3, True, keys=c.first_keys(env.t_none) + OPERATIONAL, opcode=op))
+    return refusal(c, env.bound_pre)
+
+
+@cases("opcode", [("during-login-0x%02x" % op, op) for op in
+                  (IMM | OP_NOP_OUT, IMM | OP_TEXT, IMM | OP_LOGOUT, OP_SCSI_CMD, 0x83)])
+def opcode_during_login(env, c, op):
+    st, _, _, _ = c.exchange(c.login_pdu(1, 3, False, keys=c.first_keys(env.t_none)))
+    if st:
+        raise Fail("first request refused 0x%04x" % st)
+    c.send(c.login_pdu(1, 3, True, keys=OPERATIONAL, opcode=op))
+    return refusal(c, env.bound_post)
+
+
+@case("opcode")
+def opcode_garbage_bytes(env, c):
+    c.send(bytes(random.Random(env.seed).randrange(256) for _ in range(48 * 3)))
+    return refusal(c, env.bound_pre)
+
+
+# Full Feature Phase: normal session on the None target, discovery session
+
+@cases("ffp", [("login-after-ffp", 0), ("login-after-ffp-c", 1),
+               ("login-after-ffp-first", 2)])
+def ffp_login_again(env, c, kind):
+    c.login_none()
+    if kind == 0:
+        pdu = c.login_pdu(1, 3, True, keys=OPERATIONAL)
+    elif kind == 1:
+        pdu = c.login_pdu(1, 3, False, True, b"X-a=b\0")
+    else:
+        c.tsih = 0
+        pdu = c.login_pdu(0, 1, True, keys=c.first_keys(env.t_none))
+    c.send(pdu)
+    r = reject_or_close(c, env.bound_post, pdu)
+    if r.startswith("reject"):
+        r += ", then " + ping(c, env.bound_post, 16)
+    return r
+
+
+@cases("ffp", [("opcode-0x%02x" % op, op) for op in (0x1C, 0x80, 0x83, 0x3F, 0x21)])
+def ffp_bad_opcode(env, c, op):
+    c.login_none()
+    pdu = c.ffp_pdu(op & ~IMM & 0xFF, imm=False)
+    c.send(pdu)
+    r = reject_or_close(c, env.bound_post, pdu)
+    if r.startswith("reject"):
+        r += ", then " + ping(c, env.bound_post)
+    return r
+
+
+@cases("ffp", [("nop-data-over-mrdsl", 1), ("nop-data-ffffff", 0xFFFFFF)])
+def ffp_nop_too_big(env, c, extra):
+    c.login_none()
+    n = c.mrdsl + 1 if extra == 1 else extra
+    c.send(c.ffp_pdu(OP_NOP_OUT, data=b"\x5a" * min(n, c.mrdsl + 64), dsl=n))
+    return reject_or_close(c, env.bound_post)
+
+
+@case("ffp")
+def ffp_control_nop_mrdsl(env, c):
+    c.login_none()
+    return ping(c, env.bound_post, c.mrdsl) + ", " + logout(c, env.bound_post)
+
+
+@cases("ffp", [("disc-text-no-equals", b"garbage\0"),
+               ("disc-text-no-nul", b"SendTargets=All"),
+               ("disc-text-long-key", b"K" * 64 + b"=1\0"),
+               ("disc-text-long-value", b"SendTargets=" + b"v" * 300 + b"\0"),
+               ("disc-text-binary", bytes(range(1, 256)) + b"\0"),
+               ("disc-text-equals-only", b"=\0")])
+def ffp_disc_text_garbage(env, c, data):
+    c.login_none(discovery=True)
+    pdu = c.ffp_pdu(OP_TEXT, data=data)
+    c.send(pdu)
+    r = reject_or_close(c, env.bound_post, pdu)
+    if r.startswith("reject"):
+        r += ", then " + disc_sendtargets(env, c)
+    return r
+
+
+def disc_sendtargets(env, c):
+    c.send(c.ffp_pdu(OP_TEXT, data=b"SendTargets=All\0"))
+    data = b""
+    while True:
+        bhs, seg = c.recv_pdu(env.bound_post)
+        if bhs[0] & 0x3F != OP_TEXT_RSP:
+            raise Fail("SendTargets: got opcode 0x%02x" % bhs[0])
+        data += seg
+        if not bhs[1] & F_C:
+            break
+        c.send(c.ffp_pdu(OP_TEXT, ttt=struct.unpack(">I", bhs[20:24])[0]))
+    if ("TargetName=" + env.t_none).encode() not in data.split(b"\0"):
+        raise Fail("SendTargets does not list %s: %r" % (env.t_none, data[:200]))
+    return "sendtargets ok"
+
+
+@case("ffp")
+def ffp_disc_control_sendtargets(env, c):
+    c.login_none(discovery=True)
+    return disc_sendtargets(env, c) + ", " + logout(c, env.bound_post)
+
+
+@case("ffp")
+def ffp_disc_text_c_forever(env, c):
+    c.login_none(discovery=True)
+    piece = (b"X-kkkkkkkk=" + b"v" * 200 + b"\0") * 100
+    piece = piece[:min(c.mrdsl, 8192)]
+    sent = 0
+    for i in range(40):
+        pdu = c.ffp_pdu(OP_TEXT, flags=F_C, data=piece)
+        c.send(pdu)
+        sent += len(piece)
+        try:
+            bhs, _ = c.recv_pdu(env.bound_post)
+        except Closed:
+            return "closed after %d bytes" % sent
+        except Timeout:
+            raise Fail("hang after %d bytes of a C-bit Text request" % sent)
+        if bhs[0] & 0x3F == OP_REJECT:
+            if sent <= 65536:
+                raise Fail("Reject after only %d bytes" % sent)
+            return "reject after %d bytes, then %s" % (sent, ping(c, env.bound_post))
+        if bhs[0] & 0x3F != OP_TEXT_RSP:
+            raise Fail("got opcode 0x%02x" % bhs[0])
+    raise Fail("accepted %d bytes of one Text request" % sent)
+
+
+@case("ffp")
+def ffp_disc_text_bad_ttt(env, c):
+    c.login_none(discovery=True)
+    pdu = c.ffp_pdu(OP_TEXT, ttt=0x12345)
+    c.send(pdu)
+    return reject_or_close(c, env.bound_post, pdu)
+
+
+@case("digest")
+def digest_header_crc32c(env, c):
+    ops = [(k, "CRC32C") if k == "HeaderDigest" else (k, v) for k, v in OPERATIONAL]
+    got = c.login_none(op_keys=ops)
+    if got.get("HeaderDigest") != "CRC32C":
+        raise Fail("HeaderDigest=CRC32C not negotiated: %r" % got)
+    c.hd = True
+    r = ping(c, env.bound_post, 8)  # control: right digests work
+    pdu = c.ffp_pdu(OP_NOP_OUT)
+    bad = pdu[:48] + bytes(b ^ 0xFF for b in pdu[48:52]) + pdu[52:]
+    c.send(bad)
+    c.hd = False  # whatever comes back, the check is closure
+    try:
+        c.recv_pdu(env.bound_post)
+    except Closed:
+        return r + ", closed on a bad digest"
+    except Timeout:
+        raise Fail("still open %.1fs after a bad header digest" % env.bound_post)
+    raise Fail("answered a PDU with a bad header digest")
+
+
+@case("digest")
+def digest_in_first_login(env, c):
+    # digests start after login: a digest-sized tail in login is garbage
+    pdu = c.login_pdu(1, 3, True, keys=c.first_keys(env.t_none) + OPERATIONAL)
+    c.send(pdu[:48] + digest(pdu[:48]) + pdu[48:])
+    return refusal(c, env.bound_pre)
+
+
+# C bit and T bit
+
+@case("cbit")
+def cbit_forever(env, c):
+    piece = (b"X-cccccccc=" + b"w" * 200 + b"\0") * 40
+    piece = piece[:8192]
+    sent = 0
+    first = kv(c.first_keys(env.t_none))
+    for i in range(40):
+        data = (first + piece)[:8192] if i == 0 else piece
+        pdu = c.login_pdu(1, 3, False, True, data)
+        c.send(pdu)
+        sent += len(data)
+        try:
+            bhs, _ = c.recv_pdu(env.bound_pre)
+        except Closed:
+            return "closed after %d bytes" % sent
+        except Timeout:
+            raise Fail("hang after %d bytes of C-bit requests" % sent)
+        st = status_of(bhs)
+        if bhs[0] & 0x3F != OP_LOGIN_RSP:
+            raise Fail("got opcode 0x%02x" % bhs[0])
+        if st:
+            if sent <= 65536:
+                raise Fail("refused after only %d bytes: 0x%04x" % (sent, st))
+            if not c.wait_close(env.bound_post):
+                raise Fail("0x%04x but still open" % st)
+            return "status 0x%04x after %d bytes" % (st, sent)
+        if dsl_of(bhs) or bhs[1] & (F_T | F_C):
+            raise Fail("C-bit acknowledgement not empty (flags 0x%02x)" % bhs[1])
+    raise Fail("accepted %d bytes of one login request" % sent)
+
+
+@case("cbit")
+def cbit_control_split(env, c):
+    # a valid request split at an arbitrary byte over 3 PDUs
+    data = kv(c.first_keys(env.t_none) + OPERATIONAL)
+    cuts = [0, 17, 200, len(data)]
+    for i in range(3):
+        last = i == 2
+        st, fl, got, _ = c.exchange(c.login_pdu(1, 3, last, not last,
+                                                data[cuts[i]:cuts[i + 1]]))
+        if st:
+            raise Fail("split request refused at piece %d: 0x%04x" % (i, st))
+    if not fl & F_T:
+        raise Fail("no transit after a split request: %r" % got)
+    return "ffp"
+
+
+@case("cbit")
+def cbit_t_and_c(env, c):
+    c.send(c.login_pdu(1, 3, True, True, c.first_keys(env.t_none) + OPERATIONAL))
+    return refusal(c, env.bound_pre)
+
+
+@case("cbit")
+def cbit_t_and_c_second(env, c):
+    c.exchange(c.login_pdu(1, 3, False, True, c.first_keys(env.t_none)))
+    c.send(c.login_pdu(1, 3, True, True, OPERATIONAL))
+    return refusal(c, env.bound_pre)
+
+
+@case("cbit")
+def cbit_then_stall(env, c):
+    st, _, _, _ = c.exchange(c.login_pdu(1, 3, False, True, kv(c.first_keys(env.t_none))))
+    if st:
+        raise Fail("C-bit piece refused 0x%04x" % st)
+    return refusal(c, env.bound_pre)
+
+
+# stage codes
+
+@cases("stage", [
+    ("csg2", (2, 3, True)), ("csg3", (3, 3, True)), ("csg2-no-t", (2, 0, False)),
+    ("csg3-no-t", (3, 0, False)), ("nsg2-from-0", (0, 2, True)),
+    ("nsg2-from-1", (1, 2, True)), ("nsg0-from-0", (0, 0, True)),
+    ("nsg0-from-1", (1, 0, True)), ("nsg1-from-1", (1, 1, True))])
+def stage_bad(env, c, p):
+    csg, nsg, t = p
+    keys = c.first_keys(env.t_none) + ([("AuthMethod", "None")] if csg == 0 else OPERATIONAL)
+    c.send(c.login_pdu(csg, nsg, t, False, keys))
+    return refusal(c, env.bound_pre)
+
+
+@case("stage")
+def stage_back_to_security(env, c):
+    st, _, _, _ = c.exchange(c.login_pdu(0, 1, True, keys=c.first_keys(env.t_none) +
+                                         [("AuthMethod", "None")]))
+    if st:
+        raise Fail("security stage refused 0x%04x" % st)
+    c.send(c.login_pdu(0, 1, True, keys=[("AuthMethod", "None")]))
+    return refusal(c, env.bound_post)
+
+
+@case("stage")
+def stage_skip_security_on_chap(env, c):
+    c.send(c.login_pdu(1, 3, True, keys=c.first_keys(env.t_chap) + OPERATIONAL))
+    return refusal(c, env.bound_post)
+
+
+@case("stage")
+def stage_security_to_ffp_on_chap(env, c):
+    c.send(c.login_pdu(0, 3, True, keys=c.first_keys(env.t_chap) + [("AuthMethod", "None")]))
+    return refusal(c, env.bound_post)
+
+
+@case("stage")
+def stage_control_two_stages(env, c):
+    st, fl, got, _ = c.exchange(c.login_pdu(0, 1, True, keys=c.first_keys(env.t_none) +
+                                            [("AuthMethod", "None")]))
+    if st or not fl & F_T or fl & 3 != 1:
+        raise Fail("security stage: 0x%04x flags 0x%02x %r" % (st, fl, got))
+    c.operational(OPERATIONAL)
+    return "ffp, " + logout(c, env.bound_post)
+
+
+# ISID, TSIH, CID changing mid-login
+
+@cases("ids", [("isid-changes", "isid"), ("tsih-changes", "tsih"),
+               ("cid-changes", "cid"), ("itt-changes-ok", "itt")])
+def ids_change(env, c, what):
+    st, _, _, _ = c.exchange(c.login_pdu(0, 1, False, keys=c.first_keys(env.t_none) +
+                                         [("AuthMethod", "None")]))
+    if st:
+        raise Fail("first request refused 0x%04x" % st)
+    o = {"isid": bytes([c.isid[0] ^ 1]) + c.isid[1:], "tsih": 77, "cid": c.cid + 1,
+         "itt": c.itt + 1}
+    pdu = c.login_pdu(0, 1, True, **{what: o[what]})
+    if what == "itt":
+        # RFC 7143 11.12.8 lets the ITT change between requests: a control
+        st, fl, got, bhs = c.exchange(pdu)
+        if st or struct.unpack(">I", bhs[16:20])[0] != c.itt + 1:
+            raise Fail("ITT change refused or not echoed: 0x%04x" % st)
+        return "accepted"
+    c.send(pdu)
+    return refusal(c, env.bound_post)
+
+
+@cases("ids", [("tsih-unknown", 0x4321), ("tsih-ffff", 0xFFFF)])
+def ids_unknown_tsih(env, c, tsih):
+    c.tsih = tsih
+    c.send(c.login_pdu(1, 3, True, keys=c.first_keys(env.t_none) + OPERATIONAL))
+    return refusal(c, env.bound_post)
+
+
+@case("ids")
+def ids_version(env, c):
+    c.send(c.login_pdu(1, 3, True, keys=c.first_keys(env.t_none) + OPERATIONAL, vmax=1, vmin=1))
+    return refusal(c, env.bound_pre)
+
+
+# keys
+
+def key_case(env, c, data, target=None, csg=1, secs=None):
+    keys = kv(c.first_keys(target or env.t_none)) + data
+    if csg == 1:
+        c.send(c.login_pdu(1, 3, True, keys=keys + kv(OPERATIONAL)))
+    else:
+        c.send(c.login_pdu(0, 1, False, keys=keys + kv([("AuthMethod", "None")])))
+    return refusal(c, secs or env.bound_post)
+
+
+@cases("keys", [
+    ("no-equals", b"HeaderDigestNone\0"),
+    ("no-nul", None),
+    ("key-64", b"A" * 64 + b"=1\0"),
+    ("key-64-x", b"X-" + b"a" * 62 + b"=1\0"),
+    ("key-empty", b"=Yes\0"),
+    ("key-bad-char", b"Header Digest=None\0"),
+    ("value-256", b"X-value=" + b"v" * 256 + b"\0"),
+    ("value-300-known", b"MaxConnections=" + b"1" * 300 + b"\0"),
+    ("dup-headerdigest", b"HeaderDigest=None\0"),
+    ("dup-initiatorname", b"InitiatorName=iqn.1994-05.com.redhat:client1\0"),
+    ("dup-targetname", b"TargetName=iqn.2003-01.org.linux-iscsi.zcit:t1\0"),
+    ("dup-sessiontype", b"SessionType=Normal\0"),
+    ("sendtargets-in-login", b"SendTargets=All\0"),
+    ("target-only-key", b"TargetAddress=1.2.3.4:3260,1\0"),
+    ("tpgt-from-initiator", b"TargetPortalGroupTag=1\0"),
+    ("mrdsl-garbage", b"X-pad=1\0"),  # MRDSL replaced below
+    ("mrdsl-zero", b"X-pad=2\0"),
+    ("bad-sessiontype", b"X-pad=3\0"),
+    ("initiatorname-empty", b"X-pad=4\0"),
+    ("initiatorname-long", b"X-pad=5\0"),
+])
+def keys_bad(env, c, data):
+    name_keys = c.first_keys(env.t_none)
+    ops = list(OPERATIONAL)
+    if data is None:  # the last pair without its NUL
+        body = kv(name_keys + ops)[:-1]
+        c.send(c.login_pdu(1, 3, True, keys=body))
+        return refusal(c, env.bound_post)
+    if data == b"X-pad=1\0":
+        ops = [(k, "12x34") if k == "MaxRecvDataSegmentLength" else (k, v) for k, v in ops]
+    elif data == b"X-pad=2\0":
+        ops = [(k, "0") if k == "MaxRecvDataSegmentLength" else (k, v) for k, v in ops]
+    elif data == b"X-pad=3\0":
+        name_keys = [(k, "Bogus") if k == "SessionType" else (k, v) for k, v in name_keys]
+    elif data == b"X-pad=4\0":
+        name_keys = [(k, "") if k == "InitiatorName" else (k, v) for k, v in name_keys]
+    elif data == b"X-pad=5\0":
+        name_keys = [(k, "iqn.1994-05.com.redhat:" + "x" * 230) if k == "InitiatorName"
+                     else (k, v) for k, v in name_keys]
+    if data.startswith(b"X-pad="):
+        data = b""
+    c.send(c.login_pdu(1, 3, True, keys=kv(name_keys) + data + kv(ops)))
+    return refusal(c, env.bound_post)
+
+
+@cases("keys", [("control-key-63-x", b"X-" + b"a" * 61 + b"=1\0"),
+                ("control-value-255-x", b"X-value=" + b"v" * 255 + b"\0"),
+                ("control-x-hash", b"X#NodeArchitecture=zcit-fuzz\0"),
+                ("control-unknown-key", b"NoSuchKey=1\0")])
+def keys_control(env, c, data):
+    body = kv(c.first_keys(env.t_none)) + data + kv(OPERATIONAL)
+    st, fl, got, _ = c.exchange(c.login_pdu(1, 3, True, keys=body))
+    key = data.split(b"=", 1)[0].decode()
+    if st or got.get(key) != "NotUnderstood":
+        raise Fail("want %s=NotUnderstood and status 0, got 0x%04x %r" % (key, st, got))
+    return "NotUnderstood"
+
+
+def x_keys(n, prefix="X-k", width=5):
+    return b"".join(b"%s%0*d=1\0" % (prefix.encode(), width, i) for i in range(n))
+
+
+def send_split(c, csg, nsg, t, data, secs):
+    """Send data over C-bit PDUs of 8192; returns the last answer's
+    (status, flags, bhs) (first answer with a non-zero status)."""
+    pieces = [data[i:i + 8192] for i in range(0, len(data), 8192)] or [b""]
+    for i, p in enumerate(pieces):
+        last = i == len(pieces) - 1
+        c.send(c.login_pdu(csg, nsg, t and last, not last, p))
+        bhs, seg = c.recv_pdu(secs)
+        if bhs[0] & 0x3F != OP_LOGIN_RSP:
+            raise Fail("got opcode 0x%02x" % bhs[0])
+        st = status_of(bhs)
+        if st or last:
+            return st, bhs[1], bhs, seg
+    raise AssertionError()
+
+
+@case("keys")
+def keys_thousands_x_never_collected(env, c):
+    # ~1500 X- keys: a ~35 KB NotUnderstood answer in C-bit pieces
+    data = kv(c.first_keys(env.t_none)) + x_keys(1500)
+    st, fl, bhs, seg = send_split(c, 1, 3, True, data, env.bound_pre)
+    if st:
+        raise Fail("refused: 0x%04x" % st)
+    if not fl & F_C or len(seg) != 8192:
+        raise Fail("want a C-bit 8192-byte first piece, got flags 0x%02x, %d bytes" %
+                   (fl, len(seg)))
+    t0 = time.monotonic()
+    if not c.wait_close(env.bound_post):
+        raise Fail("answer never collected: still open after %.1fs" % env.bound_post)
+    return "C-bit answer, closed %.1fs later" % (time.monotonic() - t0)
+
+
+@case("keys")
+def keys_thousands_x_new_data_while_collecting(env, c):
+    data = kv(c.first_keys(env.t_none)) + x_keys(1500)
+    st, fl, bhs, seg = send_split(c, 1, 3, True, data, env.bound_pre)
+    if st or not fl & F_C:
+        raise Fail("want a C-bit answer: 0x%04x flags 0x%02x" % (st, fl))
+    c.send(c.login_pdu(1, 3, True, keys=OPERATIONAL))
+    return refusal(c, env.bound_post)
+
+
+@case("keys")
+def keys_thousands_x_control_collected(env, c):
+    data = kv(c.first_keys(env.t_none)) + x_keys(1500) + kv(OPERATIONAL)
+    pieces = [data[i:i + 8192] for i in range(0, len(data), 8192)]
+    for i, p in enumerate(pieces):
+        last = i == len(pieces) - 1
+        st, fl, got, _ = c.exchange(c.login_pdu(1, 3, last, not last, p))
+        if st:
+            raise Fail("refused 0x%04x" % st)
+    n = sum(1 for k, v in got.items() if k.startswith("X-k") and v == "NotUnderstood")
+    if n != 1500:
+        raise Fail("collected %d NotUnderstood answers, want 1500" % n)
+    if not fl & F_T:
+        for _ in range(3):
+            st, fl, got, _ = c.exchange(c.login_pdu(1, 3, True))
+            if st or fl & F_T:
+                break
+    if st or not fl & F_T:
+        raise Fail("no Full Feature Phase: 0x%04x" % st)
+    return "1500 NotUnderstood collected, ffp"
+
+
+@case("keys")
+def keys_x_overflowing_answer(env, c):
+    # 4000 short keys (36 KB): the answer (84 KB) would exceed 64 KiB
+    data = kv(c.first_keys(env.t_none)) + x_keys(4000, "X-", 4)
+    st, fl, bhs, seg = send_split(c, 1, 3, True, data, env.bound_pre)
+    if st:
+        if not c.wait_close(env.bound_post):
+            raise Fail("0x%04x but still open" % st)
+        return "status 0x%04x" % st
+    # the answer fitted after all: then it must not be left hanging
+    if not c.wait_close(env.bound_post):
+        raise Fail("C-bit answer never collected and still open")
+    return "answered, closed"
+
+
+# CHAP on the CHAP target (mutual credentials configured)
+
+def chap_step3(env, c, mutate):
+    ident, chal = c.chap_start()
+    mychal = bytes(range(16))
+    keys = {"CHAP_N": env.chap[0], "CHAP_R": c.chap_response(ident, chal),
+            "CHAP_I": "7", "CHAP_C": "0x" + mychal.hex()}
+    extra = mutate(keys, ident, chal)
+    data = kv(list(keys.items())) + (extra or b"")
+    return ident, chal, data
+
+
+@case("chap")
+def chap_control_mutual(env, c):
+    ident, chal, data = chap_step3(env, c, lambda k, i, ch: None)
+    st, fl, got, _ = c.exchange(c.login_pdu(0, 1, True, keys=data))
+    if st or not fl & F_T:
+        raise Fail("mutual CHAP refused: 0x%04x %r" % (st, got))
+    want = "0x" + hashlib.md5(bytes([7]) + env.chap[3].encode() + bytes(range(16))).hexdigest()
+    if got.get("CHAP_N") != env.chap[2] or got.get("CHAP_R", "").lower() != want:
+        raise Fail("target's mutual answer wrong: %r" % got)
+    c.operational(OPERATIONAL)
+    return "ffp, " + logout(c, env.bound_post)
+
+
+@case("chap")
+def chap_control_c_odd_hex(env, c):
+    # RFC 7143 6.1 hex-constant: an odd digit count has an implicit
+    # leading zero, so 0x123 is the two bytes 01 23 (zcit_chap_decode)
+    ident, chal, data = chap_step3(env, c, _set("CHAP_C", "0x123"))
+    st, fl, got, _ = c.exchange(c.login_pdu(0, 1, True, keys=data))
+    want = "0x" + hashlib.md5(bytes([7]) + env.chap[3].encode() + b"\x01\x23").hexdigest()
+    if st or got.get("CHAP_R", "").lower() != want:
+        raise Fail("CHAP_C=0x123: 0x%04x %r, want CHAP_R=%s" % (st, got, want))
+    return "CHAP_R for 01 23"
+
+
+def _set(key, val):
+    def m(k, i, ch):
+        if val is None:
+            del k[key]
+        else:
+            k[key] = val
+    return m
+
+
+CHAP_BAD = [
+    ("r-odd-hex", _set("CHAP_R", "0x123")),
+    ("r-non-hex", _set("CHAP_R", "0xzz112233445566778899aabbccddeeff")),
+    ("r-empty", _set("CHAP_R", "")),
+    ("r-prefix-only", _set("CHAP_R", "0x")),
+    ("r-base64-garbage", _set("CHAP_R", "0b!!!!****====")),
+    ("r-base64-valid-wrong", _set("CHAP_R", "0bAAAAAAAAAAAAAAAAAAAAAA==")),
+    ("r-short", _set("CHAP_R", "0x1234")),
+    ("r-long-hex", _set("CHAP_R", "0x" + "ab" * 2000)),
+    ("r-missing", _set("CHAP_R", None)),
+    ("n-wrong", _set("CHAP_N", "nosuchuser")),
+    ("n-missing", _set("CHAP_N", None)),
+    ("c-non-hex", _set("CHAP_C", "0xqqqq")),
+    ("c-empty", _set("CHAP_C", "")),
+    ("c-prefix-only", _set("CHAP_C", "0x")),
+    ("c-base64-garbage", _set("CHAP_C", "0b@@@@")),
+    ("c-no-prefix", _set("CHAP_C", "00112233")),
+    ("c-missing", _set("CHAP_C", None)),
+    ("c-reflected", lambda k, i, ch: k.__setitem__("CHAP_C", "0x" + ch.hex())),
+    ("c-long-hex", _set("CHAP_C", "0x" + "cd" * 4000)),
+    ("i-256", _set("CHAP_I", "256")),
+    ("i-minus-1", _set("CHAP_I", "-1")),
+    ("i-huge", _set("CHAP_I", "999999999999")),
+    ("i-empty", _set("CHAP_I", "")),
+    ("i-hex-0x100", _set("CHAP_I", "0x100")),
+    ("i-leading-zero", _set("CHAP_I", "07")),
+    ("i-missing", _set("CHAP_I", None)),
+    ("a-again", lambda k, i, ch: k.__setitem__("CHAP_A", "5")),
+    ("dup-chap-r", lambda k, i, ch: b"CHAP_R=" + k["CHAP_R"].encode() + b"\0"),
+    ("dup-authmethod", lambda k, i, ch: b"AuthMethod=CHAP\0"),
+]
+
+
+@cases("chap", CHAP_BAD)
+def chap_bad_step3(env, c, mutate):
+    _, _, data = chap_step3(env, c, mutate)
+    c.send(c.login_pdu(0, 1, True, keys=data))
+    return refusal(c, env.bound_post)
+
+
+@cases("chap", [("r-8193", "CHAP_R"), ("c-8193", "CHAP_C"),
+                ("r-8192-wrong", "CHAP_R-ok-len")])
+def chap_huge_value(env, c, key):
+    ident, chal = c.chap_start()
+    long_len = 8192 if key.endswith("ok-len") else 8193
+    k = key.split("-")[0]
+    val = b"0x" + b"e" * (long_len - 2)
+    keys = {"CHAP_N": env.chap[0].encode(), "CHAP_R": c.chap_response(ident, chal).encode(),
+            "CHAP_I": b"7", "CHAP_C": b"0x" + bytes(range(16)).hex().encode()}
+    keys[k] = val
+    data = kv(list(keys.items()))
+    st, fl, bhs, seg = send_split(c, 0, 1, True, data, env.bound_post)
+    if not st:
+        raise Fail("accepted a %d-byte %s: flags 0x%02x" % (long_len, k, fl))
+    if not c.wait_close(env.bound_post):
+        raise Fail("0x%04x but still open" % st)
+    return "status 0x%04x" % st
+
+
+@cases("chap", [("a-garbage", "abc,,def"), ("a-empty", ""),
+                ("a-unsupported", "1,2,3,4"),
+                ("a-long-list", ",".join(str(i) for i in range(100, 160))),
+                ("a-huge", "5," * 600 + "5"),
+                ("a-negative", "-5"), ("a-big-number", "99999999999999999999")])
+def chap_bad_a(env, c, val):
+    st, _, got, _ = c.exchange(c.login_pdu(
+        0, 1, keys=c.first_keys(env.t_chap) + [("AuthMethod", "CHAP")]))
+    if st or got.get("AuthMethod") != "CHAP":
+        raise Fail("AuthMethod=CHAP: 0x%04x %r" % (st, got))
+    c.send(c.login_pdu(0, 1, keys=[("CHAP_A", val)]))
+    try:
+        r = refusal(c, env.bound_post)
+    except Fail as e:
+        raise Fail("CHAP_A=%s...: %s" % (val[:20], e))
+    return r
+
+
+@cases("chap", [("step1-chap-r", [("CHAP_R", "0x00")]),
+                ("step1-chap-n", [("CHAP_N", "user1")]),
+                ("step2-with-r", [("CHAP_A", "5"), ("CHAP_R", "0x00")]),
+                ("authmethod-none-on-chap", None),
+                ("authmethod-garbage", "garbage"),
+                ("authmethod-huge", ",".join(["KRB5", "SRP", "SPKM1"] * 20))])
+def chap_bad_order(env, c, keys):
+    if keys is None or isinstance(keys, str):
+        am = "None" if keys is None else keys
+        c.send(c.login_pdu(0, 1, True, keys=c.first_keys(env.t_chap) + [("AuthMethod", am)]))
+        return refusal(c, env.bound_post)
+    if keys[0][0] == "CHAP_A":
+        st, _, got, _ = c.exchange(c.login_pdu(
+            0, 1, keys=c.first_keys(env.t_chap) + [("AuthMethod", "CHAP")]))
+        if st:
+            raise Fail("AuthMethod=CHAP refused 0x%04x" % st)
+        c.send(c.login_pdu(0, 1, keys=keys))
+    else:
+        c.send(c.login_pdu(0, 1, keys=c.first_keys(env.t_chap) +
+                           [("AuthMethod", "CHAP")] + keys))
+    return refusal(c, env.bound_post)
+
+
+@case("chap")
+def chap_stall_after_challenge(env, c):
+    c.chap_start()
+    return refusal(c, env.bound_post)
+
+
+# joining and reinstating sessions
+
+@cases("ids", [("join-existing-session", 2), ("join-existing-same-cid", 1)])
+def ids_join(env, c, cid):
+    c.login_none()
+    c2 = Conn(env, c.isid)
+    try:
+        c2.tsih, c2.cid = c.tsih, cid
+        c2.send(c2.login_pdu(1, 3, True, keys=c2.first_keys(env.t_none) + OPERATIONAL))
+        r = refusal(c2, env.bound_post)  # MaxConnections=1
+    finally:
+        c2.close()
+    return r + ", first connection: " + ping(c, env.bound_post)
+
+
+@case("ids")
+def ids_reinstate_storm(env, c):
+    """8 concurrent logins with one ISID: each is answered (a session, or a
+    refusal), none hangs; afterwards one more login with that ISID works."""
+    isid = b"\x80\x77\x00\x00\x00\x01"
+    out = []
+
+    def one(i):
+        x = None
+        try:
+            x = Conn(env, isid)
+            x.login_none()
+            try:
+                ping(x, env.bound_post)
+                out.append("ffp")
+            except Closed:
+                out.append("ffp-then-replaced")
+        except Fail as e:
+            if "refused" not in str(e):
+                out.append("FAIL %s" % e)
+            else:
+                out.append("refused")
+        except Closed:
+            out.append("closed")
+        except Timeout:
+            out.append("FAIL hang")
+        finally:
+            if x:
+                x.close()
+
+    ts = [threading.Thread(target=one, args=(i,)) for i in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(env.bound_pre * 2)
+    if any(t.is_alive() for t in ts) or len(out) != 8:
+        raise Fail("logins still running: %r" % out)
+    bad = [o for o in out if o.startswith("FAIL")]
+    if bad:
+        raise Fail("%r" % out)
+    x = Conn(env, isid)
+    try:
+        x.login_none()
+        r = logout(x, env.bound_post)
+    finally:
+        x.close()
+    return "%s; then %s" % (",".join(sorted(out)), r)
+
+
+# aborts: the initiator resets the connection at every point
+
+def rst_close(c):
+    c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+
+
+@cases("abort", [("after-connect", 0), ("mid-header", 1), ("mid-data", 2),
+                 ("after-first-response", 3), ("mid-c-bit-answer", 4),
+                 ("in-ffp", 5), ("in-ffp-unread-answers", 6),
+                 ("mid-chap", 7), ("fin-mid-data", 8)])
+def abort_at(env, c, where):
+    pdu = c.login_pdu(1, 3, True, keys=c.first_keys(env.t_none) + OPERATIONAL)
+    if where == 1:
+        c.send(pdu[:30])
+    elif where in (2, 8):
+        c.send(pdu[:70])
+    elif where == 3:
+        c.exchange(c.login_pdu(1, 3, False, keys=c.first_keys(env.t_none)))
+    elif where == 4:
+        st, fl, _, _ = send_split(c, 1, 3, True,
+                                  kv(c.first_keys(env.t_none)) + x_keys(1500), env.bound_post)
+        if st or not fl & F_C:
+            raise Fail("no C-bit answer: 0x%04x" % st)
+    elif where in (5, 6):
+        c.login_none()
+        if where == 6:
+            for _ in range(64):
+                c.send(c.ffp_pdu(OP_NOP_OUT, data=b"\x33" * c.mrdsl))
+            time.sleep(0.5)
+    elif where == 7:
+        c.chap_start()
+    if where == 8:
+        c.sock.shutdown(socket.SHUT_WR)  # FIN with a half-sent PDU
+        if not c.wait_close(env.bound_post):
+            raise Fail("half-closed connection kept open")
+        c.close()
+        return "closed after FIN"
+    time.sleep(0.2)
+    rst_close(c)
+    # the target is still there and serves the next login on that ISID
+    x = Conn(env, c.isid)
+    try:
+        x.login_none()
+        return "reset; next login: " + logout(x, env.bound_post)
+    finally:
+        x.close()
+
+
+@cases("ffp", [("nop-flood-never-read", OP_NOP_OUT), ("text-flood-never-read", OP_TEXT)])
+def ffp_flood_never_read(env, c, op):
+    """A peer that sends requests but never reads the answers must be
+    slowed down (TCP backpressure: its sends block once the socket buffers,
+    a few MB, are full), not have the target queue answers without bound.
+    Fails when the target took more than LIMIT bytes without our sends
+    ever blocking for 2 s."""
+    limit = 16 << 20
+    total = 128 << 20
+    if op == OP_TEXT:
+        c.login_none(discovery=True)
+        # an answer of ~200 bytes per 1 KiB request (NULs between pairs
+        # are padding)
+        data = b"SendTargets=All\0X-" + b"p" * 40 + b"=1\0"
+        data += b"\0" * (1024 - len(data))
+    else:
+        c.login_none()
+        data = b"\x44" * c.mrdsl
+    mem0 = mem_available()
+    c.sock.setblocking(False)
+    sent, t0, blocked = 0, time.monotonic(), False
+    pending = b""
+    while sent < total and time.monotonic() - t0 < 20:
+        if not pending:
+            pending = c.ffp_pdu(op, data=data)
+        try:
+            n = c.sock.send(pending)
+        except BlockingIOError:
+            _, w, _ = select.select([], [c.sock], [], 2)
+            if not w:
+                blocked = True  # backpressure
+                break
+            continue
+        except OSError:
+            return "closed after %d bytes" % sent
+        sent += n
+        pending = pending[n:]
+    secs = time.monotonic() - t0
+    c.sock.setblocking(True)
+    used = (mem0 - mem_available()) >> 20
+    if not blocked and sent > limit:
+        raise Fail("target took %d MB of requests in %.1fs whose answers were never "
+                   "read, never blocking (MemAvailable -%d MB)" % (sent >> 20, secs, used))
+    return "%s after %.1f MB (MemAvailable -%d MB)" % (
+        "blocked" if blocked else "inconclusive: slow", sent / 1048576, used)
+
+
+def mem_available():
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) << 10
+    except OSError:
+        pass
+    return 0
+
+
+# seeded mutations of valid first Login Requests
+
+def mutation_bases(env, c):
+    return [
+        c.login_pdu(1, 3, True, keys=c.first_keys(env.t_none) + OPERATIONAL),
+        c.login_pdu(1, 3, True, keys=c.first_keys(env.t_none, True) + OPERATIONAL),
+        c.login_pdu(0, 1, False, keys=c.first_keys(env.t_chap) + [("AuthMethod", "CHAP,None")]),
+        c.login_pdu(0, 1, True, keys=c.first_keys(env.t_none) + [("AuthMethod", "None")]),
+    ]
+
+
+def mutate(rng, pdu):
+    b = bytearray(pdu)
+    what = rng.randrange(10)
+    if what < 4:  # flip bits in the header
+        for _ in range(rng.randint(1, 4)):
+            b[rng.randrange(48)] ^= 1 << rng.randrange(8)
+    elif what < 7:  # random bytes in the data segment
+        for _ in range(rng.randint(1, 8)):
+            b[rng.randrange(48, len(b))] = rng.randrange(256)
+    elif what == 7:  # a length field
+        f = rng.choice([4, 5, 6, 7])
+        b[f] = rng.randrange(256)
+    elif what == 8:  # truncate
+        b = b[:rng.randrange(1, len(b))]
+    else:  # insert/delete inside the segment, lengths unchanged
+        i = rng.randrange(48, len(b))
+        if rng.randrange(2):
+            b[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 12)))
+        else:
+            del b[i:i + rng.randint(1, 12)]
+    return bytes(b)
+
+
+def run_mutation(env, c, idx):
+    rng = random.Random(env.seed * 100003 + idx)
+    base = rng.choice(mutation_bases(env, c))
+    pdu = mutate(rng, base)
+    c.send(pdu)
+    t0 = time.monotonic()
+    try:
+        bhs, data = c.recv_pdu(env.bound_pre)
+    except Closed:
+        return "closed"
+    except Timeout:
+        raise Fail("hang: nothing in %.1fs (pdu %s)" % (env.bound_pre, pdu[:64].hex()))
+    if bhs[0] & 0x3F != OP_LOGIN_RSP:
+        raise Fail("got opcode 0x%02x" % bhs[0])
+    if len(pdu) >= 48 and (bhs[16:20] != pdu[16:20] or bhs[8:14] != pdu[8:14]):
+        raise Fail("response ITT/ISID do not echo the request")
+    st = status_of(bhs)
+    if st:
+        if bhs[36] not in (1, 2, 3):
+            raise Fail("bad Status-Class 0x%04x" % st)
+        left = env.bound_post - (time.monotonic() - t0)
+        if not c.wait_close(max(left, 2)):
+            raise Fail("status 0x%04x, still open (pdu %s)" % (st, pdu[:64].hex()))
+        return "refused"
+    return "accepted"
+
+
+# ---- runner ----
+
+class Env:
+    pass
+
+
+def run_case(env, isid, cat, name, fn):
+    t0 = time.monotonic()
+    c = None
+    try:
+        c = Conn(env, isid)
+        detail = fn(env, c)
+        ok = True
+    except Fail as e:
+        ok, detail = False, str(e)
+    except (Closed, Timeout) as e:
+        ok, detail = False, "unexpected %s" % type(e).__name__
+    except Exception as e:
+        ok, detail = False, "client error %s: %s" % (type(e).__name__, e)
+        traceback.print_exc()
+    finally:
+        if c:
+            c.close()
+    return cat, name, ok, time.monotonic() - t0, detail
+
+
+def run_parallel(env):
+    """env.parallel half-open logins at once; a logged-in session must keep
+    answering meanwhile, they must all be closed within the bound, and a
+    normal login must work afterwards."""
+    res = []
+    t0 = time.monotonic()
+    live = Conn(env, b"\x80\xaa\x00\x00\x00\x01")
+    live.login_none()
+    conns = []
+    for i in range(env.parallel):
+        try:
+            c = Conn(env, b"\x80\xbb\x00\x00" + i.to_bytes(2, "big"))
+        except OSError as e:
+            res.append(("connect", False, "connect %d failed: %s" % (i, e)))
+            break
+        kind = i % 3
+        if kind == 1:
+            c.send(c.login_pdu(1, 3, True, keys=c.first_keys(env.t_none))[:20])
+        elif kind == 2:
+            c.send(c.login_pdu(1, 3, False, keys=c.first_keys(env.t_none)))
+        conns.append(c)
+    opened = time.monotonic()
+    # every one closed: at once past the limit of logins in progress (64),
+    # by the login timeout otherwise
+    deadline = opened + env.bound_pre + 5
+    closed_at = []
+    waiting = {c.sock: c for c in conns}
+
+    def poll(until):
+        while waiting and time.monotonic() < until:
+            r, _, _ = select.select(list(waiting), [], [], 0.2)
+            for sk in r:
+                try:
+                    data = sk.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    closed_at.append(time.monotonic() - waiting.pop(sk).t0)
+                    sk.close()
+
+    poll(opened + 1)
+    try:
+        res.append(("session-answers-during-flood", True, ping(live, 10, 64)))
+    except (Fail, Closed, Timeout) as e:
+        res.append(("session-answers-during-flood", False, "%s %s" % (type(e).__name__, e)))
+    poll(deadline)
+    for c in conns:
+        c.close()
+    at_once = sum(1 for t in closed_at if t < 2)
+    held = len(closed_at) - at_once
+    res.append(("all-closed", not waiting and len(conns) == env.parallel,
+                "%d/%d closed, last %.1fs after its connect" %
+                (len(closed_at), len(conns), max(closed_at or [0]))))
+    res.append(("logins-bounded", held <= 64 and at_once >= env.parallel - 64,
+                "%d closed at once, %d held until their login timeout (limit 64)" %
+                (at_once, held)))
+    try:
+        c = Conn(env, b"\x80\xaa\x00\x00\x00\x02")
+        c.login_none()
+        res.append(("login-after-flood", True, logout(c, env.bound_post)))
+        c.close()
+    except (Fail, Closed, Timeout, OSError) as e:
+        res.append(("login-after-flood", False, "%s %s" % (type(e).__name__, e)))
+    try:
+        res.append(("session-survives-flood", True, logout(live, 10)))
+    except (Fail, Closed, Timeout) as e:
+        res.append(("session-survives-flood", False, "%s %s" % (type(e).__name__, e)))
+    live.close()
+    return [("parallel", n, ok, time.monotonic() - t0, d) for n, ok, d in res]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=3260)
+    p.add_argument("--initiator", required=True)
+    p.add_argument("--t-none", required=True)
+    p.add_argument("--t-chap", required=True)
+    p.add_argument("--chap", required=True)
+    p.add_argument("--bound-pre", type=float, default=25)
+    p.add_argument("--bound-post", type=float, default=12)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--mutations", type=int, default=300)
+    p.add_argument("--parallel", type=int, default=100)
+    p.add_argument("--workers", type=int, default=24)
+    p.add_argument("--only")
+    p.add_argument("--login", choices=["none", "chap"])
+    a = p.parse_args()
+    env = Env()
+    env.__dict__.update(vars(a))
+    env.chap = a.chap.split(":")
+    if a.login:
+        fn = chap_control_mutual if a.login == "chap" else stage_control_two_stages
+        _, _, ok, secs, detail = run_case(env, b"\x80\xcc\x00\x00\x00\x01", "login",
+                                          a.login, fn)
+        print("login %s: %s %.1fs %s" % (a.login, "ok" if ok else "FAILED", secs, detail))
+        return 0 if ok else 1
+    only = set(a.only.split(",")) if a.only else None
+
+    jobs = [(i, cat, name, fn) for i, (cat, name, fn) in enumerate(CASES, 1)
+            if not only or cat in only]
+    results = []
+    lock = threading.Lock()
+    t0 = time.monotonic()
+
+    def report(r):
+        cat, name, ok, secs, detail = r
+        with lock:
+            results.append(r)
+            print("CASE %s %s %s %.1fs %s" % (cat, name, "PASS" if ok else "FAIL",
+                                              secs, detail), flush=True)
+
+    with concurrent.futures.ThreadPoolExecutor(a.workers) as ex:
+        futs = [ex.submit(run_case, env, b"\x80\x00\x00" + i.to_bytes(3, "big"),
+                          cat, name, fn) for i, cat, name, fn in jobs]
+        if not only or "mutate" in only:
+            # ISIDs far (in bits) from the other cases': a mutated ISID
+            # must not reinstate another case's session
+            futs += [ex.submit(run_case, env, b"\x80\x5a\xa5" + m.to_bytes(3, "big"),
+                               "mutate", "m%03d" % m,
+                               lambda e, c, m=m: run_mutation(e, c, m))
+                     for m in range(a.mutations)]
+        for f in concurrent.futures.as_completed(futs):
+            report(f.result())
+    if not only or "parallel" in only:
+        for r in run_parallel(env):
+            report(r)
+
+    print("---- summary (%.0fs, seed %d)" % (time.monotonic() - t0, a.seed))
+    cats = {}
+    for cat, name, ok, secs, detail in results:
+        s = cats.setdefault(cat, [0, 0, "", {}])
+        s[0 if ok else 1] += 1
+        if not ok and not s[2]:
+            s[2] = "%s: %s" % (name, detail)
+        if cat == "mutate" and ok:
+            s[3][detail] = s[3].get(detail, 0) + 1
+    bad = 0
+    for cat in sorted(cats):
+        npass, nfail, first, outcomes = cats[cat]
+        bad += nfail
+        extra = " (%s)" % ", ".join("%s %d" % kv_ for kv_ in sorted(outcomes.items())) \
+            if outcomes else ""
+        print("CATEGORY %s %d %d %s%s" % (cat, npass, nfail, first or "-", extra), flush=True)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
