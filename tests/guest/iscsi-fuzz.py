@@ -596,8 +596,12 @@ def ffp_disc_text_c_forever(env, c):
     piece = (b"X-kkkkkkkk=" + b"v" * 200 + b"\0") * 100
     piece = piece[:min(c.mrdsl, 8192)]
     sent = 0
+    ttt = 0xFFFFFFFF
     for i in range(40):
-        pdu = c.ffp_pdu(OP_TEXT, flags=F_C, data=piece)
+        # RFC 7143 11.10.4: each piece after the first carries the TTT of
+        # the target's acknowledgement (a piece with 0xffffffff would start
+        # a new request, which the target rightly answers afresh).
+        pdu = c.ffp_pdu(OP_TEXT, flags=F_C, data=piece, ttt=ttt)
         c.send(pdu)
         sent += len(piece)
         try:
@@ -612,6 +616,7 @@ def ffp_disc_text_c_forever(env, c):
             return "reject after %d bytes, then %s" % (sent, ping(c, env.bound_post))
         if bhs[0] & 0x3F != OP_TEXT_RSP:
             raise Fail("got opcode 0x%02x" % bhs[0])
+        ttt = struct.unpack(">I", bhs[20:24])[0]
     raise Fail("accepted %d bytes of one Text request" % sent)
 
 
