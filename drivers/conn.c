@@ -173,9 +173,11 @@ static void zcit_conn_release(struct work_struct *work)
 	spin_unlock_bh(&zcit_conns_lock);
 	/*
 	 * Off every list now: nobody can queue the io work any more, but a
-	 * list walker may have queued it since the first cancel.
+	 * list walker may have queued it since the first cancel; and the
+	 * timer again, in case a last run of the io work re-armed it.
 	 */
 	cancel_work_sync(&conn->io_work);
+	del_timer_sync(&conn->login_timer);
 	if (conn->login) {
 		zcit_login_free(conn->login);
 		kfree(conn->login);

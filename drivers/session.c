@@ -50,21 +50,6 @@ static u16 zcit_resolve_discovery(struct zcit_login *l)
 	return ZCIT_LS_OK;
 }
 
-/* The TPG of @tiqn serving the portal @listen.  Under zcit_cfg_mutex. */
-static struct zcit_tpg *zcit_find_tpg(struct zcit_tiqn *tiqn,
-				      const struct sockaddr_storage *listen)
-{
-	struct zcit_tpg *tpg;
-	struct zcit_tpg_np *np;
-
-	list_for_each_entry(tpg, &tiqn->tpgs, node)
-		list_for_each_entry(np, &tpg->portals, node)
-			if (zcit_sockaddr_equal(zcit_portal_addr(np->portal),
-						listen))
-				return tpg;
-	return NULL;
-}
-
 static struct zcit_tiqn *zcit_find_tiqn(const char *name)
 {
 	struct zcit_tiqn *tiqn;
@@ -93,7 +78,7 @@ static u16 zcit_resolve(struct zcit_login *l)
 	mutex_lock(&zcit_cfg_mutex);
 	tiqn = zcit_find_tiqn(l->target_name);
 	/* RFC 7143 11.13.5: a target not behind this portal is not found. */
-	tpg = tiqn ? zcit_find_tpg(tiqn, &conn->listen) : NULL;
+	tpg = tiqn ? zcit_tiqn_find_tpg(tiqn, &conn->listen) : NULL;
 	if (!tpg) {
 		status = ZCIT_LS_NOT_FOUND;
 		goto out_unlock;

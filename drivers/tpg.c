@@ -180,34 +180,30 @@ void zcit_drop_tpg(struct se_portal_group *se_tpg)
 	kfree(tpg);
 }
 
-/* Does any TPG of @tiqn already serve @addr?  Under zcit_cfg_mutex. */
-static bool zcit_tiqn_has_addr(struct zcit_tiqn *tiqn,
-			       const struct sockaddr_storage *addr)
+/**
+ * zcit_tiqn_find_tpg() - the TPG of a target serving an address
+ * @tiqn: the target
+ * @addr: a network portal address
+ *
+ * Called with zcit_cfg_mutex held.
+ *
+ * Return: the TPG, or NULL if none of @tiqn's TPGs has @addr as a portal.
+ */
+struct zcit_tpg *zcit_tiqn_find_tpg(struct zcit_tiqn *tiqn,
+				    const struct sockaddr_storage *addr)
 {
 	struct zcit_tpg *tpg;
 	struct zcit_tpg_np *np;
 
+	lockdep_assert_held(&zcit_cfg_mutex);
 	list_for_each_entry(tpg, &tiqn->tpgs, node)
 		list_for_each_entry(np, &tpg->portals, node)
 			if (zcit_sockaddr_equal(zcit_portal_addr(np->portal),
 						addr))
-				return true;
-	return false;
+				return tpg;
+	return NULL;
 }
 
-/**
- * zcit_make_np() - mkdir tpgt_N/np/<addr>
- * @se_tpg: the TPG
- * @group: the np/ group
- * @name: "a.b.c.d:port" or "[v6]:port"
- *
- * Starts listening on the address unless another TPG already does.  The
- * same address twice in one target is refused with -EEXIST, as in
- * iscsi_target_mod: a login must route to exactly one TPG.  (LIO core
- * turns any error here into -EINVAL for mkdir.)
- *
- * Return: the portal's &struct se_tpg_np, or an ERR_PTR.
- */
 struct se_tpg_np *zcit_make_np(struct se_portal_group *se_tpg,
 			       struct config_group *group, const char *name)
 {
@@ -229,7 +225,7 @@ struct se_tpg_np *zcit_make_np(struct se_portal_group *se_tpg,
 	np->tpg = tpg;
 
 	mutex_lock(&zcit_cfg_mutex);
-	if (zcit_tiqn_has_addr(tpg->tiqn, &addr)) {
+	if (zcit_tiqn_find_tpg(tpg->tiqn, &addr)) {
 		/* LIO core reports every make_np failure as -EINVAL: say why. */
 		pr_err("%s: %pISpc is already a portal of another TPG of this target\n",
 		       tpg->tiqn->name, &addr);

@@ -55,3 +55,13 @@ load_target_core() {
 tcli() {
 	printf '%s\n' 'set global color_mode=false' "$@" | targetcli
 }
+
+# wait_for SECS CMD...: until CMD succeeds; fails after SECS seconds.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}

@@ -100,16 +100,6 @@ t_rc() {
 	return 1
 }
 
-# wait_for SECS CMD...: poll CMD every 0.2 s until it succeeds
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
-
 # wait_ready FILE PID SECS: until FILE exists; fail early once PID is gone
 wait_ready() {
 	wait_for "$3" sh -c "test -e '$1' || ! kill -0 $2 2>/dev/null" && test -e "$1"

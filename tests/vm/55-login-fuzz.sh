@@ -51,15 +51,6 @@ FARGS=(--initiator "$INI1" --t-none "$IQN1" --t-chap "$IQN2"
 	--chap user1:secret1secret:mutual1:msecret1secret)
 mkdir -p $W
 
-wait_for() { # SECS CMD...
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
-
 configure() {
 	load_fabric zcit &&
 		"$LIO" target "$IQN1" 1 &&
