@@ -14,8 +14,8 @@ zcit: booting $kver; the target will listen on 127.0.0.1:$port
   URL:  iscsi://127.0.0.1:$port/$iqn/0
   e.g.  iscsi-inq iscsi://127.0.0.1:$port/$iqn/0
         qemu-img info iscsi://127.0.0.1:$port/$iqn/0
-  (login and I/O arrive with the login and data-path work; today zcit
-   accepts and closes connections)
+  (discovery and login work today, e.g. iscsi-ls iscsi://127.0.0.1:$port;
+   SCSI I/O arrives with the data-path work)
   Ctrl-C stops the VM.
 MSG
 exec ./tests/lib/vm.sh --kver "$kver" --interactive --hostfwd "$port" \
