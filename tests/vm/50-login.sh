@@ -51,6 +51,7 @@
 #                           demo mode (generate_node_acls=1 ...) on T2:
 #                           discovery lists it, login works, the session
 #                           shows in tpgt_1/dynamic_sessions
+#  chap-SHA1/SHA256/SHA3-256-login   open-iscsi CHAP with only that digest
 #  chap-login, chap-info-logged-in, chap-logout   one-way CHAP
 #  chap-wrong-password      exit 24, no session
 #  chap-none-refused        AuthMethod None while CHAP is required: exit 24
@@ -458,6 +459,15 @@ sc_chap() {
 	t_check "$f-chap-info-logged-in" grep -qx "Session State: TARG_SESS_STATE_LOGGED_IN" \
 		"$T1/acls/$INI1/info"
 	t_check "$f-chap-logout" oi_logout "$IQN1"
+	# The stronger digests: open-iscsi offers only the one listed, so a
+	# login proves the target did CHAP with it (crypto API on both sides).
+	local alg
+	for alg in SHA1 SHA256 SHA3-256; do
+		oi_node "$IQN1" "${CHAP_AUTH[@]}" node.session.auth.password=secret1secret \
+			node.session.auth.chap_algs=$alg
+		t_check "$f-chap-$alg-login" oi_login "$IQN1"
+		oi_has_session "$IQN1" && oi_logout "$IQN1" >/dev/null
+	done
 	oi_node "$IQN1" "${CHAP_AUTH[@]}" node.session.auth.password=wrongwrongwrong
 	t_rc "$f-chap-wrong-password" 24 oi_login "$IQN1"
 	t_check "$f-chap-wrong-no-session" oi_no_session "$IQN1"
