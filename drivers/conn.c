@@ -404,17 +404,12 @@ static int zcit_conn_try_recv(struct zcit_conn *conn)
 	}
 }
 
-static void zcit_conn_sn(struct zcit_conn *conn, struct zcit_sn *sn)
-{
-	zcit_sess_sn(conn, sn, true);
-}
-
 static int zcit_conn_reject(struct zcit_conn *conn, u8 reason)
 {
 	struct iscsi_reject rej;
 	struct zcit_sn sn;
 
-	zcit_conn_sn(conn, &sn);
+	zcit_sess_sn(conn, &sn);
 	zcit_build_reject(&rej, reason, &sn);
 	return zcit_conn_queue_pdu(conn, &rej, conn->rx_hdr, ZCIT_BHS_LEN);
 }
@@ -488,7 +483,7 @@ static int zcit_conn_nop_out(struct zcit_conn *conn)
 		return 0;
 	/* 11.18.5: the ping data is echoed, within what we may send. */
 	dlen = min(dlen, conn->max_xmit_dsl);
-	zcit_conn_sn(conn, &sn);
+	zcit_sess_sn(conn, &sn);
 	zcit_build_nopin(&rsp, req, dlen, &sn);
 	return zcit_conn_queue_pdu(conn, &rsp, conn->rx_data, dlen);
 }
@@ -516,7 +511,7 @@ static int zcit_conn_logout(struct zcit_conn *conn)
 		response = ISCSI_LOGOUT_RECOVERY_UNSUPPORTED;
 		break;
 	}
-	zcit_conn_sn(conn, &sn);
+	zcit_sess_sn(conn, &sn);
 	zcit_build_logout_rsp(&rsp, req, response, &sn);
 	ret = zcit_conn_queue_pdu(conn, &rsp, NULL, 0);
 	if (ret || response != ISCSI_LOGOUT_SUCCESS)
@@ -572,7 +567,7 @@ static int zcit_conn_text(struct zcit_conn *conn)
 		 * empty response, F and C clear, whose TTT the next piece
 		 * carries.
 		 */
-		zcit_conn_sn(conn, &sn);
+		zcit_sess_sn(conn, &sn);
 		zcit_build_text_rsp(&rsp, req, false, 0, 0, &sn);
 		rsp.flags = 0;
 		rsp.ttt = cpu_to_be32(conn->text_ttt);
@@ -601,7 +596,7 @@ static int zcit_conn_text(struct zcit_conn *conn)
 	/* 11.11.2: the answer, in pieces the initiator collects by TTT. */
 	n = zcit_text_out_chunk(&conn->text_out, conn->max_xmit_dsl, &data,
 				&more);
-	zcit_conn_sn(conn, &sn);
+	zcit_sess_sn(conn, &sn);
 	zcit_build_text_rsp(&rsp, req, more, conn->text_ttt, n, &sn);
 	return zcit_conn_queue_pdu(conn, &rsp, data, n);
 }

@@ -493,14 +493,13 @@ void zcit_sess_ack_cmdsn(struct zcit_sess *sess, const struct iscsi_hdr *hdr,
 /**
  * zcit_sess_sn() - sequence numbers for the next response on a connection
  * @conn: the connection
- * @sn: filled in
- * @advance: the response takes a StatSN
+ * @sn: filled in; the response takes the connection's next StatSN
  */
-void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn, bool advance)
+void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn)
 {
 	struct zcit_sess *sess = conn->sess;
 
-	sn->statsn = advance ? conn->statsn++ : conn->statsn;
+	sn->statsn = conn->statsn++;
 	spin_lock_bh(&sess->lock);
 	sn->exp_cmdsn = sess->exp_cmdsn;
 	sn->max_cmdsn = zcit_sn_max_cmdsn(sess->exp_cmdsn, sess->cmdsn_depth);

@@ -171,7 +171,7 @@ extern const struct zcit_login_ops zcit_login_ops;
 void zcit_sess_release_conn(struct zcit_conn *conn);
 void zcit_sess_ack_cmdsn(struct zcit_sess *sess, const struct iscsi_hdr *hdr,
 			 bool *drop);
-void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn, bool advance);
+void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn);
 void zcit_sess_close(struct zcit_sess *sess, struct zcit_conn *except);
 int zcit_sendtargets(struct zcit_conn *conn, const char *val,
 		     struct zcit_text_out *out);

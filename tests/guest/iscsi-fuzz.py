@@ -31,6 +31,8 @@ iff every case passed.
 import argparse
 import concurrent.futures
 import hashlib
+import importlib.util
+import os
 import random
 import select
 import socket
@@ -50,16 +52,14 @@ F_T = 0x80  # Login: Transit; others: Final
 F_C = 0x40
 RSV = 0xFFFFFFFF
 
-OPERATIONAL = [
-    ("HeaderDigest", "None"), ("DataDigest", "None"),
-    ("ErrorRecoveryLevel", "0"), ("InitialR2T", "Yes"),
-    ("ImmediateData", "Yes"), ("MaxBurstLength", "262144"),
-    ("FirstBurstLength", "65536"), ("MaxConnections", "1"),
-    ("DataPDUInOrder", "Yes"), ("DataSequenceInOrder", "Yes"),
-    ("DefaultTime2Wait", "2"), ("DefaultTime2Retain", "0"),
-    ("MaxOutstandingR2T", "1"), ("MaxRecvDataSegmentLength", "262144"),
-    ("IFMarker", "No"), ("OFMarker", "No"),
-]
+# The valid login keys and the data-segment helpers are iscsi-raw.py's.
+_spec = importlib.util.spec_from_file_location(
+    "iscsi_raw", os.path.join(os.path.dirname(os.path.abspath(__file__)), "iscsi-raw.py"))
+_raw = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_raw)
+OPERATIONAL = _raw.OPERATIONAL
+pad4 = _raw.pad4
+parse_keys = _raw.parse_keys
 
 
 def _crc32c_table():
@@ -86,10 +86,6 @@ def digest(b):
     return struct.pack("<I", crc32c(b))
 
 
-def pad4(b):
-    return b + b"\0" * (-len(b) % 4)
-
-
 def kv(keys):
     """[(k, v)] or bytes -> data segment bytes"""
     if isinstance(keys, (bytes, bytearray)):
@@ -97,15 +93,6 @@ def kv(keys):
     return b"".join((k if isinstance(k, bytes) else k.encode()) + b"=" +
                     (v if isinstance(v, bytes) else v.encode()) + b"\0"
                     for k, v in keys)
-
-
-def parse_keys(data):
-    out = {}
-    for item in data.split(b"\0"):
-        if b"=" in item:
-            k, v = item.split(b"=", 1)
-            out[k.decode(errors="replace")] = v.decode(errors="replace")
-    return out
 
 
 class Closed(Exception):
