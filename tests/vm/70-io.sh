@@ -27,28 +27,30 @@
 #                     CRC32C,None), ImmediateData=Yes, InitialR2T=No,
 #                     FirstBurstLength 65536, MaxBurstLength 262144,
 #                     MaxRecvDataSegmentLength 262144 both ways
-#    crc32c           HeaderDigest and DataDigest CRC32C (target CRC32C
-#                     only, initiator offers None,CRC32C)
-#    imm-yes-r2t-yes, imm-no-r2t-yes, imm-no-r2t-no
-#                     the target's InitialR2T=Yes (OR) and ImmediateData=No
-#                     (AND) against an initiator offering No and Yes
+#    imm-yes-r2t-yes-burst-256k-1m   the target's InitialR2T=Yes (OR)
+#                     against an initiator offering No; bursts
+#                     262144/1048576 from the target (initiator offers more)
+#    imm-no-r2t-yes   ... and the target's ImmediateData=No (AND)
+#    imm-no-r2t-no-crc32c   ImmediateData=No alone; HeaderDigest and
+#                     DataDigest CRC32C (target CRC32C only, initiator
+#                     offers None,CRC32C)
 #    burst-8k-16k     FirstBurstLength 8192, MaxBurstLength 16384 from the
 #                     initiator (target offers 262144/1048576: min)
-#    burst-256k-1m    262144/1048576 from the target (initiator offers
-#                     more)
 #    mrdsl-4k-crc32c  MaxRecvDataSegmentLength 4096 both ways, digests on
-#  fs-mkfs, fs-mount, fs-copy   mkfs.ext4 on the LUN, copy a tree (part of
-#                           /usr/share/doc and an 8 MiB random file)
+#  fs-source                the tree to copy (part of /usr/share/doc and an
+#                           8 MiB random file), made once per VM
+#  fs-login, fs-mkfs, fs-mount, fs-copy   mkfs.ext4 on the LUN, copy the
+#                           tree
 #  fs-relogin               unmount, log out and in again (no cached data)
 #  fs-fsck                  fsck.ext4 -fn is clean
-#  fs-compare               remount, diff -r against the source
+#  fs-remount, fs-compare   mount read-only, diff -r against the source
 #  qemu-io-pattern          qemu-io (libiscsi, iscsi:// URL) writes 1 MiB of
 #                           0xab and reads it back with pattern checking
 #  qemu-io-wrong-pattern    control: reading it as 0xcd fails
 #  qemu-img-roundtrip       qemu-img convert 8 MiB of random data to the LUN
 #                           and the LUN back to a file: cmp equal
-#  pr-login                 two open-iscsi sessions, $INI1 (A) and $INI2
-#                           (B, iface ifb): two disks
+#  pr-login-a/-b, pr-two-disks   two open-iscsi sessions, $INI1 (A) and
+#                           $INI2 (B, iface ifb): two disks
 #  pr-register-a/-b, pr-keys-two   PERSISTENT RESERVE OUT REGISTER 0xa,
 #                           0xb; READ KEYS lists both
 #  pr-full-status-a/-b      READ FULL STATUS: each initiator's TransportID
@@ -56,12 +58,16 @@
 #  pr-reserve-a, pr-reservation   A reserves type 3 (Exclusive Access);
 #                           READ RESERVATION shows key 0xa, type 3
 #  pr-read-a                the holder reads
-#  pr-conflict-b            B's READ gets RESERVATION CONFLICT
+#  pr-conflict-b            B's READ(10) (sg_raw) gets RESERVATION CONFLICT
+#  pr-conflict-b-dd         ... and a direct read of B's disk fails
 #  pr-release-a, pr-read-b  after A's RELEASE, B reads
 #  pr-unregister-a/-b, pr-keys-none   both unregister; no keys left
 #  pr-logout                both sessions end
+#  gave-up                  the fabric's LUN never showed up, or it ran over
+#                           $ZCIT_IO_BUDGET seconds (default 360): its
+#                           remaining scenarios were dropped
 # Every fabric run ends with cleanup checks (no-sessions-left, clear,
-# unload).
+# unload). $ZCIT_IO_SCENARIOS picks scenarios (default "matrix fs qemu pr").
 # zcit-vm: timeout=1200 mem=2G
 set -u
 # shellcheck source=tests/lib/guest-lib.sh
@@ -70,7 +76,7 @@ set -u
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
 
 FABRICS=${ZCIT_IO_FABRICS:-lio zcit}
-SCENARIOS=${ZCIT_IO_SCENARIOS:-matrix fs qemu pr} # a subset, when debugging
+SCENARIOS=${ZCIT_IO_SCENARIOS:-matrix fs qemu pr}
 # Seconds a fabric may take before its remaining scenarios are dropped
 # (a fabric failing by timeouts must not eat the VM's timeout).
 BUDGET=${ZCIT_IO_BUDGET:-360}
@@ -243,12 +249,12 @@ COMBO_DEFAULTS=(hd=None dd=None ihd=CRC32C,None idd=CRC32C,None imm=Yes r2t=No
 	x_mbl=262144 x_irecv=262144 x_ixmit=262144)
 COMBOS=(
 	"none"
-	"crc32c hd=CRC32C dd=CRC32C ihd=None,CRC32C idd=None,CRC32C x_hd=1 x_dd=1"
-	"imm-yes-r2t-yes r2t=Yes x_r2t=1"
+	"imm-yes-r2t-yes-burst-256k-1m r2t=Yes fbl=262144 mbl=1048576 x_r2t=1 x_fbl=262144
+	 x_mbl=1048576"
 	"imm-no-r2t-yes imm=No r2t=Yes x_imm=0 x_r2t=1"
-	"imm-no-r2t-no imm=No x_imm=0"
+	"imm-no-r2t-no-crc32c imm=No hd=CRC32C dd=CRC32C ihd=None,CRC32C idd=None,CRC32C
+	 x_imm=0 x_hd=1 x_dd=1"
 	"burst-8k-16k fbl=262144 mbl=1048576 ifbl=8192 imbl=16384 x_fbl=8192 x_mbl=16384"
-	"burst-256k-1m fbl=262144 mbl=1048576 x_fbl=262144 x_mbl=1048576"
 	"mrdsl-4k-crc32c mrdsl=4096 imrdsl=4096 hd=CRC32C,None dd=CRC32C,None
 	 ihd=CRC32C idd=CRC32C x_hd=1 x_dd=1 x_irecv=4096 x_ixmit=4096"
 )
@@ -284,13 +290,13 @@ negotiated() {
 	echo "acl-mbl=$(acl_param "$INI1" MaxBurstLength)"
 }
 
-# fio_checks DISK: two jobs one after the other, each writing 16 MiB and
-# reading it back with verification: rand4k (4 KiB random writes) at 0,
-# seq1m (1 MiB sequential) at 32 MiB. One fio run (fio starts slowly
-# here); each job is one check, passed by its "err= 0" line.
+# fio_checks PREFIX DISK: two jobs one after the other, each writing
+# 16 MiB and reading it back with verification: rand4k (4 KiB random
+# writes) at 0, seq1m (1 MiB sequential) at 32 MiB. One fio run (fio
+# starts slowly here); each job is one check, passed by its "err= 0" line.
 fio_checks() {
-	local rc=0 j
-	timeout 120 fio --filename="$1" --size=16M --ioengine=libaio --iodepth=32 \
+	local p=$1 rc=0 j
+	timeout 120 fio --filename="$2" --size=16M --ioengine=libaio --iodepth=32 \
 		--direct=1 --verify=crc32c --do_verify=1 --verify_fatal=1 \
 		--verify_state_save=0 --randrepeat=0 \
 		--name=rand4k --rw=randwrite --bs=4k --offset=0 \
@@ -300,10 +306,10 @@ fio_checks() {
 	grep -E '^ *(READ|WRITE):|err=|verify' $W/fio.out | sed 's/^ */  fio: /'
 	for j in rand4k seq1m; do
 		if grep -qE "^$j: \(groupid=[0-9]+, jobs=1\): err= 0:" $W/fio.out; then
-			t_pass "$f-$c-$j"
+			t_pass "$p-$j"
 		else
-			tail -n 15 $W/fio.out | sed "s/^/  $f-$c-$j| /"
-			t_fail "$f-$c-$j" "fio exited $rc: $(grep -m1 -iE "^$j:|verify:|error" $W/fio.out)"
+			tail -n 15 $W/fio.out | sed "s/^/  $p-$j| /"
+			t_fail "$p-$j" "fio exited $rc: $(grep -m1 -iE "^$j:|verify:|error" $W/fio.out)"
 		fi
 	done
 }
@@ -352,7 +358,7 @@ sc_matrix() {
 		acl-mbl=$x_mbl
 		EOF
 		t_check "$f-$c-negotiated" diff $W/neg.want $W/neg
-		fio_checks "$disk"
+		fio_checks "$f-$c" "$disk"
 		t_check "$f-$c-logout" oi_logout default
 	done
 	# Back to the defaults for what follows.
@@ -363,11 +369,21 @@ sc_matrix() {
 	oi_node default
 }
 
+# The tree sc_fs copies: part of /usr/share/doc (about 400 entries, 5 MB)
+# and 8 MiB of random data, made once (reading 9p is slow).
+SRC=$W/src
+make_src() {
+	[ -d $SRC ] && return
+	mkdir -p $SRC.tmp &&
+		cp -a /usr/share/doc/[a-c]* $SRC.tmp/ &&
+		head -c 8M /dev/urandom >$SRC.tmp/random.bin &&
+		mv $SRC.tmp $SRC
+}
+
 sc_fs() {
-	local f=$fab src=$W/src
-	rm -rf $src && mkdir -p $src
-	cp -a /usr/share/doc/[a-c]* $src/ && head -c 8M /dev/urandom >$src/random.bin
-	echo "fs: source $(du -sh $src | cut -f1), $(find $src | wc -l) entries"
+	local f=$fab src=$SRC
+	t_check "$f-fs-source" make_src || return
+	echo "fs: source $(du -sh $SRC | cut -f1), $(find $SRC | wc -l) entries"
 	login_disk "$f-fs-login" default "$INI1" || return
 	t_check "$f-fs-mkfs" mkfs.ext4 -q -F -E nodiscard "$disk" || { oi_logout default; return; }
 	t_check "$f-fs-mount" mount -t ext4 "$disk" $MNT || { oi_logout default; return; }
@@ -381,7 +397,6 @@ sc_fs() {
 		umount $MNT
 	fi
 	oi_logout default >/dev/null
-	rm -rf $src
 }
 
 # qemu_io QEMU-IO-COMMAND...: qemu-io (libiscsi) on the LUN, one -c each
