@@ -275,14 +275,21 @@ static void zcit_conn_cmd_detach(struct zcit_conn *conn, struct zcit_cmd *cmd)
 		/* Drop the rest of the PDU whose data was going to it. */
 		conn->rx_cmd = NULL;
 		cmd->rx_busy = false;
-		if (conn->rx_stage == ZCIT_RX_WAITBUF ||
-		    conn->rx_stage == ZCIT_RX_SGL) {
+		switch (conn->rx_stage) {
+		case ZCIT_RX_WAITBUF:
+		case ZCIT_RX_SGL:
 			conn->rx_discard = conn->rx_left +
 					   zcit_pad4(conn->rx_lens.data) +
 					   (conn->data_digest ?
 					    ZCIT_DIGEST_LEN : 0);
 			conn->rx_stage = ZCIT_RX_DISCARD;
-			conn->rx_off = 0;
+			break;
+		case ZCIT_RX_TAIL:
+			conn->rx_discard = conn->rx_need - conn->rx_off;
+			conn->rx_stage = ZCIT_RX_DISCARD;
+			break;
+		default:
+			break;
 		}
 	}
 }
@@ -1559,7 +1566,7 @@ static bool zcit_conn_tick_work(struct zcit_conn *conn)
 	u32 t, rt;
 
 	list_for_each_entry_safe(cmd, tmp, &conn->rx_cmds, rx_node)
-		if (test_bit(ZCIT_CMD_WP, &cmd->flags) &&
+		if (test_bit(ZCIT_CMD_WP, &cmd->flags) && !cmd->rx_busy &&
 		    (READ_ONCE(cmd->se_cmd.transport_state) & CMD_T_ABORTED))
 			zcit_conn_cmd_execute(conn, cmd);
 	if (!conn->sess->se_sess)
