@@ -14,15 +14,18 @@
 # HeaderDigest and DataDigest CRC32C). Cases, named
 # <rw>-<bs>-qd<depth>-s<sessions>-<none|crc>, are those matching the
 # extended regex $ZCIT_BENCH_CASES (empty: all 24).
-# CPU per I/O: busy jiffies of all CPUs (/proc/stat: everything but idle and
-# iowait) over the fio run, divided by the I/Os fio counted, in µs.
+# CPU per I/O: the rate of busy jiffies of all CPUs (/proc/stat: everything
+# but idle and iowait; sampled every 0.2 s, over fio's measured run only)
+# divided by fio's IOPS, in µs; cpu%: that rate as a share of all CPUs.
 # Ceiling (unless ZCIT_BENCH_CEILING=0): $ZCIT_BENCH_TOOL (tcpbench.c,
 # built on the host) streaming 128 KiB writes and 4 KiB/4 KiB
 # request/reply, 1 and 4 connections, and 1 connection with both ends on
 # CPU 0.
-# A fabric or case that fails gets "-" values and a note: the run goes on.
+# The whole sequence (ceiling, then each fabric) runs $ZCIT_BENCH_ROUNDS
+# times (default 1). A fabric or case that fails gets "-" values and a
+# note: the run goes on.
 # Writes $ZCIT_OUTDIR/results.tsv (kind fabric case iops MB/s cpu-µs/op
-# cpu% note; MB = 10^6 bytes) and, per fabric and session setup,
+# cpu% note round; MB = 10^6 bytes) and, per fabric and session setup,
 # params-<fabric>-s<N>-<digest>.txt (open-iscsi's negotiated values).
 # Progress: "BENCH ..." lines on the console.
 set -u
@@ -34,6 +37,8 @@ CASES=${ZCIT_BENCH_CASES:-}
 FABRICS=${ZCIT_BENCH_FABRICS:-zcit lio tgt}
 SIZE_MB=${ZCIT_BENCH_SIZE_MB:-512}
 CEILING=${ZCIT_BENCH_CEILING:-1}
+ROUNDS=${ZCIT_BENCH_ROUNDS:-1}
+ROUND=1
 TOOL=${ZCIT_BENCH_TOOL:-}
 OUT=${ZCIT_OUTDIR:-/tmp}
 IQN=iqn.2003-01.org.linux-iscsi.zcit:bench
@@ -46,33 +51,40 @@ HZ=$(getconf CLK_TCK)
 WORKLOADS=("randread 4k 1" "randread 4k 32" "randwrite 4k 1" "randwrite 4k 32"
 	"read 128k 8" "write 128k 8")
 mkdir -p $W
-printf 'kind\tfabric\tcase\tiops\tmbps\tcpu_us\tcpu_pct\tnote\n' >"$RES"
+printf 'kind\tfabric\tcase\tiops\tmbps\tcpu_us\tcpu_pct\tnote\tround\n' >"$RES"
 
 say() { echo "BENCH $*"; }
 
-# record KIND FABRIC CASE IOPS MBPS CPU_US CPU_PCT NOTE
+# record KIND FABRIC CASE IOPS MBPS CPU_US CPU_PCT NOTE (in round $ROUND)
 record() {
 	local note=${8//[$'\t\r\n']/ }
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${@:1:7}" "$note" >>"$RES"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${@:1:7}" "$note" "$ROUND" >>"$RES"
 	if [ "$4" = - ]; then
 		say "$2 $3: n/a ($note)"
 	else
-		say "$2 $3: $4 op/s, $5 MB/s, $6 us CPU/op, CPU $7%"
+		say "$2 $3: $4 op/s, $5 MB/s, $6 us CPU/op, CPU $7% (over ${WINDOW:-?} s)"
 	fi
 }
 
 case_name() { echo "$1-$2-qd$3-s$4-$5"; } # RW BS DEPTH SESSIONS DIGEST
 selected() { [ -z "$CASES" ] || grep -qE -- "$CASES" <<<"$1"; }
 
-# Busy and total jiffies, all CPUs.
-cpu_now() { awk '/^cpu / { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6 }' /proc/stat; }
+# "BUSY TOTAL UPTIME": busy and total jiffies of all CPUs, seconds since boot
+cpu_now() {
+	awk 'NR == FNR && /^cpu / { b = $2 + $3 + $4 + $7 + $8 + $9; t = b + $5 + $6 }
+		NR != FNR { u = $1 } END { print b, t, u }' /proc/stat /proc/uptime
+}
 
-# cpu_figures "B0 T0" "B1 T1" OPS: "µs-per-op cpu%"
+# cpu_figures "CPU_NOW0" "CPU_NOW1" OPS: "µs-per-op cpu% seconds"
+# cpu%: busy share of all CPUs over the wall-clock window. (Under TCG on a
+# loaded host the guest loses ticks while QEMU is not running it: busy time
+# then counts what ran, and the jiffy total falls behind the wall clock.)
 cpu_figures() {
-	awk -v a="$1" -v b="$2" -v ops="$3" -v hz="$HZ" 'BEGIN {
+	awk -v a="$1" -v b="$2" -v ops="$3" -v hz="$HZ" -v ncpu="$(nproc)" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
-		db = y[1] - x[1]; dt = y[2] - x[2]
-		printf "%.1f %.0f\n", (ops > 0 ? db * 1e6 / hz / ops : 0), (dt > 0 ? 100 * db / dt : 0)
+		db = y[1] - x[1]; dw = y[3] - x[3]
+		printf "%.1f %.0f %.1f\n", (ops > 0 ? db * 1e6 / hz / ops : 0),
+			(dw > 0 ? 100 * db / hz / dw / ncpu : 0), dw
 	}'
 }
 
@@ -108,7 +120,7 @@ ceiling() {
 			record tcp tcp "$name" - - - - "tcpbench: $out"
 			continue
 		fi
-		read -r cpu pct <<<"$(cpu_figures "$c0" "$c1" "$ops")"
+		read -r cpu pct WINDOW <<<"$(cpu_figures "$c0" "$c1" "$ops")"
 		record tcp tcp "$name" "$(awk -v o="$ops" -v s="$secs" 'BEGIN { printf "%.0f", o / s }')" \
 			"$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / s / 1e6 }')" \
 			"$cpu" "$pct" ""
@@ -193,9 +205,37 @@ logout() {
 
 # ---- fio ----
 
+# sampler FILE: "EPOCHREALTIME BUSY-JIFFIES" every 0.2 s until killed. No
+# fork per sample (a fork costs much CPU under TCG): builtins only, and a
+# read with a timeout on a FIFO nobody writes as the sleep.
+sampler() {
+	local fifo=$W/sampler.fifo _c u n s i w q sq st _r
+	[ -p "$fifo" ] || mkfifo "$fifo"
+	exec 8<>"$fifo"
+	while :; do
+		read -r _c u n s i w q sq st _r </proc/stat
+		printf '%s %s\n' "$EPOCHREALTIME" $((u + n + s + q + sq + st))
+		read -r -t 0.2 -u 8 _r
+	done >"$1"
+}
+
+# steady_cpu SAMPLES START END OPS-PER-S: "µs-per-op cpu% seconds" from the
+# samples inside [START, END] (epoch seconds), else from all of them.
+steady_cpu() {
+	awk -v st="$2" -v en="$3" -v rate="$4" -v hz="$HZ" -v ncpu="$(nproc)" '
+	{ t[NR] = $1; b[NR] = $2 }
+	$1 >= st && $1 <= en { if (!i) i = NR; j = NR }
+	END {
+		if (!i || t[j] - t[i] < 0.5) { i = 1; j = NR }
+		dt = t[j] - t[i]
+		r = dt > 0 ? (b[j] - b[i]) / dt / hz : 0
+		printf "%.1f %.0f %.1f\n", (rate > 0 ? r * 1e6 / rate : 0), 100 * r / ncpu, dt
+	}' "$1"
+}
+
 # run_fio FABRIC RW BS DEPTH SESSIONS DIGEST
 run_fio() {
-	local fab=$1 rw=$2 bs=$3 qd=$4 ns=$5 dig=$6 name job d i=0 c0 c1 out dir
+	local fab=$1 rw=$2 bs=$3 qd=$4 ns=$5 dig=$6 name job d i=0 out dir spid
 	name=$(case_name "$rw" "$bs" "$qd" "$ns" "$dig")
 	job=$W/$name.fio
 	cat >"$job" <<-EOF
@@ -215,26 +255,33 @@ run_fio() {
 		printf '[d%s]\nfilename=%s\n' $i "$d" >>"$job"
 		i=$((i + 1))
 	done
-	c0=$(cpu_now)
+	# CPU: busy jiffies sampled all along; only the samples within fio's
+	# measured run count (not its start-up and exit).
+	sampler $W/samples &
+	spid=$!
 	timeout $((T + 120)) fio --output-format=json --output="$W/$name.json" "$job" >$W/fio.err 2>&1
-	c1=$(cpu_now)
+	kill $spid
+	wait $spid 2>/dev/null
 	dir="read"
 	case "$rw" in *write) dir="write" ;; esac
 	out=$(python3 -c '
 import json, sys
-job = json.load(open(sys.argv[1]))["jobs"][0]
+j = json.load(open(sys.argv[1]))
+job = j["jobs"][0]
 d = job[sys.argv[2]]
 if job["error"] or not d["total_ios"]:
     sys.exit("fio error %d, %d I/Os" % (job["error"], d["total_ios"]))
-print(d["total_ios"], round(d["iops"]), round(d["bw_bytes"] / 1e6, 1))
+end = j["timestamp_ms"] / 1000
+print(d["total_ios"], round(d["iops"]), round(d["bw_bytes"] / 1e6, 1),
+      "%.3f %.3f %.1f" % (end - job["job_runtime"] / 1000, end, d["iops"]))
 ' "$W/$name.json" $dir 2>&1)
-	local ios iops mbps cpu pct
-	if ! read -r ios iops mbps <<<"$out" || ! [[ $ios =~ ^[0-9]+$ ]]; then
+	local ios iops mbps t0 t1 rate cpu pct
+	if ! read -r ios iops mbps t0 t1 rate <<<"$out" || ! [[ $ios =~ ^[0-9]+$ ]]; then
 		record io "$fab" "$name" - - - - \
 			"fio failed: $(tail -n1 $W/fio.err) ${out##*$'\n'}"
 		return 1
 	fi
-	read -r cpu pct <<<"$(cpu_figures "$c0" "$c1" "$ios")"
+	read -r cpu pct WINDOW <<<"$(steady_cpu $W/samples "$t0" "$t1" "$rate")"
 	record io "$fab" "$name" "$iops" "$mbps" "$cpu" "$pct" ""
 }
 
@@ -388,20 +435,22 @@ bench_fabric() { # FABRIC
 # ---- main ----
 
 say "start: $(nproc) CPUs, $(awk '/MemTotal/ { print $2 / 1024 " MiB" }' /proc/meminfo)," \
-	"$T s per figure, fabrics: $FABRICS, cases: ${CASES:-all}"
-[ "$CEILING" = 0 ] || ceiling
+	"$T s per figure, $ROUNDS round(s), fabrics: $FABRICS, cases: ${CASES:-all}"
 load_target_core
-if ! setup_open_iscsi >$W/oi.out 2>&1; then
-	why="open-iscsi: $(tail -n1 $W/oi.out)"
+oi=1
+setup_open_iscsi >$W/oi.out 2>&1 || oi=
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+	[ "$ROUNDS" = 1 ] || say "round $ROUND of $ROUNDS"
+	[ "$CEILING" = 0 ] || ceiling
 	for fab in $FABRICS; do
+		if [ -n "$oi" ]; then
+			bench_fabric "$fab"
+			continue
+		fi
 		for dig in none crc; do
-			for ns in 1 4; do na_all "$fab" $ns $dig "$why"; done
+			for ns in 1 4; do na_all "$fab" $ns $dig "open-iscsi: $(tail -n1 $W/oi.out)"; done
 		done
 	done
-	exit 1
-fi
-for fab in $FABRICS; do
-	bench_fabric "$fab"
 done
 say "done ($(cut -d' ' -f1 /proc/uptime)s)"
 exit 0
