@@ -271,10 +271,12 @@ job = j["jobs"][0]
 d = job[sys.argv[2]]
 if job["error"] or not d["total_ios"]:
     sys.exit("fio error %d, %d I/Os" % (job["error"], d["total_ios"]))
+# group_reporting sums the jobs run times; they ran side by side.
 end = j["timestamp_ms"] / 1000
+run = job["job_runtime"] / 1000 / int(sys.argv[3])
 print(d["total_ios"], round(d["iops"]), round(d["bw_bytes"] / 1e6, 1),
-      "%.3f %.3f %.1f" % (end - job["job_runtime"] / 1000, end, d["iops"]))
-' "$W/$name.json" $dir 2>&1)
+      "%.3f %.3f %.1f" % (end - run, end, d["iops"]))
+' "$W/$name.json" $dir $i 2>&1)
 	local ios iops mbps t0 t1 rate cpu pct
 	if ! read -r ios iops mbps t0 t1 rate <<<"$out" || ! [[ $ios =~ ^[0-9]+$ ]]; then
 		record io "$fab" "$name" - - - - \
