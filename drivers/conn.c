@@ -1164,6 +1164,8 @@ static int zcit_conn_got_hdr(struct zcit_conn *conn)
 
 static int zcit_conn_handle_pdu(struct zcit_conn *conn);
 
+static void zcit_conn_take_lists(struct zcit_conn *conn);
+
 /* Receive and handle at most one PDU.  Return 1, 0 (nothing), -errno. */
 static int zcit_conn_try_recv(struct zcit_conn *conn)
 {
@@ -1181,8 +1183,14 @@ static int zcit_conn_try_recv(struct zcit_conn *conn)
 				return progress;
 			continue;
 		case ZCIT_RX_WAITBUF:
-			if (!test_bit(ZCIT_CMD_WP, &conn->rx_cmd->flags))
-				return progress;
+			if (!test_bit(ZCIT_CMD_WP, &conn->rx_cmd->flags)) {
+				/* write_pending (or a refusal) may be queued already. */
+				zcit_conn_take_lists(conn);
+				if (conn->rx_stage != ZCIT_RX_WAITBUF)
+					continue;
+				if (!test_bit(ZCIT_CMD_WP, &conn->rx_cmd->flags))
+					return progress;
+			}
 			conn->rx_crc = ~0U;
 			conn->rx_stage = ZCIT_RX_SGL;
 			continue;
