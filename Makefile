@@ -8,6 +8,7 @@
 #   make kunit           KUnit suites under UML
 #   make check           everything: builds, style, KUnit, VM tests
 #   make run             boot a VM serving a ramdisk LUN on 127.0.0.1
+#   make bench           zcit vs iscsi_target_mod (and tgt) in one VM (scripts/bench.sh)
 
 HOST_KVER := $(shell uname -r)
 ifeq ($(origin KVER),undefined)

@@ -5,7 +5,7 @@
  * A command comes from its session's tag pool (LIO's sess_cmd_map and
  * sbitmap), so that a session's memory is bounded by its CmdSN depth.  It
  * is submitted with the split API (target_init_cmd(), target_submit_prep(),
- * target_submit()) from the connection's io work, with an acknowledgement
+ * target_submit()) from the connection's io work, with an acknowledgment
  * reference (TARGET_SCF_ACK_KREF) that the io work drops once the last
  * PDU of the command has been handed to TCP.  LIO's callbacks only queue
  * the command on a lock-free list of its connection and kick the io work,
@@ -331,7 +331,7 @@ void zcit_queue_tm_rsp(struct se_cmd *se_cmd)
  * zcit_aborted_task() - LIO: a command was aborted and gets no response
  * @se_cmd: the command
  *
- * LIO drops the acknowledgement reference itself.  The command is on none
+ * LIO drops the acknowledgment reference itself.  The command is on none
  * of the connection's lists: LIO aborts only commands it holds, and a
  * write leaves the lists before its data phase ends (conn.c).
  */

@@ -44,6 +44,8 @@
 #define ZCIT_TX_MAX		64
 /* R2Ts outstanding per command at most, whatever MaxOutstandingR2T says. */
 #define ZCIT_MAX_R2T		16
+/* Seconds an initiator asked to log out gets before it is disconnected. */
+#define ZCIT_ASYNC_LOGOUT_WAIT	2
 /* Login timeout until the TPG is known (attrib/login_timeout default). */
 #define ZCIT_LOGIN_TIMEOUT_DEF	15
 
@@ -273,14 +275,21 @@ static void zcit_conn_cmd_detach(struct zcit_conn *conn, struct zcit_cmd *cmd)
 		/* Drop the rest of the PDU whose data was going to it. */
 		conn->rx_cmd = NULL;
 		cmd->rx_busy = false;
-		if (conn->rx_stage == ZCIT_RX_WAITBUF ||
-		    conn->rx_stage == ZCIT_RX_SGL) {
+		switch (conn->rx_stage) {
+		case ZCIT_RX_WAITBUF:
+		case ZCIT_RX_SGL:
 			conn->rx_discard = conn->rx_left +
 					   zcit_pad4(conn->rx_lens.data) +
 					   (conn->data_digest ?
 					    ZCIT_DIGEST_LEN : 0);
 			conn->rx_stage = ZCIT_RX_DISCARD;
-			conn->rx_off = 0;
+			break;
+		case ZCIT_RX_TAIL:
+			conn->rx_discard = conn->rx_need - conn->rx_off;
+			conn->rx_stage = ZCIT_RX_DISCARD;
+			break;
+		default:
+			break;
 		}
 	}
 }
@@ -912,8 +921,11 @@ static int zcit_conn_scsi_cmd(struct zcit_conn *conn)
 	else if (w && zcit_xfer_init(&x, &conn->xp, edtl, dlen,
 				     req->flags & ISCSI_FLAG_CMD_FINAL, 0))
 		reason = ISCSI_REASON_PROTOCOL_ERROR;	/* 4.2.5.2 */
-	else if (!(cdb = zcit_conn_cdb(conn)))
-		reason = ISCSI_REASON_PROTOCOL_ERROR;
+	if (!reason) {
+		cdb = zcit_conn_cdb(conn);
+		if (!cdb)
+			reason = ISCSI_REASON_PROTOCOL_ERROR;
+	}
 	if (reason) {
 		pr_debug("%pISpc: SCSI Command ITT 0x%08x rejected (0x%02x)\n",
 			 &conn->peer, be32_to_cpu((__force __be32)req->itt),
@@ -1152,6 +1164,8 @@ static int zcit_conn_got_hdr(struct zcit_conn *conn)
 
 static int zcit_conn_handle_pdu(struct zcit_conn *conn);
 
+static void zcit_conn_take_lists(struct zcit_conn *conn);
+
 /* Receive and handle at most one PDU.  Return 1, 0 (nothing), -errno. */
 static int zcit_conn_try_recv(struct zcit_conn *conn)
 {
@@ -1169,8 +1183,14 @@ static int zcit_conn_try_recv(struct zcit_conn *conn)
 				return progress;
 			continue;
 		case ZCIT_RX_WAITBUF:
-			if (!test_bit(ZCIT_CMD_WP, &conn->rx_cmd->flags))
-				return progress;
+			if (!test_bit(ZCIT_CMD_WP, &conn->rx_cmd->flags)) {
+				/* write_pending (or a refusal) may be queued already. */
+				zcit_conn_take_lists(conn);
+				if (conn->rx_stage != ZCIT_RX_WAITBUF)
+					continue;
+				if (!test_bit(ZCIT_CMD_WP, &conn->rx_cmd->flags))
+					return progress;
+			}
 			conn->rx_crc = ~0U;
 			conn->rx_stage = ZCIT_RX_SGL;
 			continue;
@@ -1554,7 +1574,7 @@ static bool zcit_conn_tick_work(struct zcit_conn *conn)
 	u32 t, rt;
 
 	list_for_each_entry_safe(cmd, tmp, &conn->rx_cmds, rx_node)
-		if (test_bit(ZCIT_CMD_WP, &cmd->flags) &&
+		if (test_bit(ZCIT_CMD_WP, &cmd->flags) && !cmd->rx_busy &&
 		    (READ_ONCE(cmd->se_cmd.transport_state) & CMD_T_ABORTED))
 			zcit_conn_cmd_execute(conn, cmd);
 	if (!conn->sess->se_sess)
@@ -1583,6 +1603,19 @@ static bool zcit_conn_tick_work(struct zcit_conn *conn)
 	return true;
 }
 
+/* RFC 7143 11.9.1: ask the initiator to log out. */
+static void zcit_conn_ask_logout(struct zcit_conn *conn)
+{
+	struct iscsi_async msg;
+	struct zcit_sn sn;
+
+	if (conn->sess->discovery)
+		return;
+	zcit_sess_sn(conn, &sn);
+	zcit_build_async_logout(&msg, ZCIT_ASYNC_LOGOUT_WAIT, &sn);
+	zcit_conn_queue_pdu(conn, &msg, NULL, 0);
+}
+
 static void zcit_conn_io_work(struct work_struct *work)
 {
 	struct zcit_conn *conn = container_of(work, struct zcit_conn, io_work);
@@ -1600,6 +1633,9 @@ static void zcit_conn_io_work(struct work_struct *work)
 	if (test_and_clear_bit(ZCIT_CONN_TICK, &conn->flags) && conn->ffp &&
 	    !zcit_conn_tick_work(conn))
 		goto kill;
+	if (test_and_clear_bit(ZCIT_CONN_ASK_LOGOUT, &conn->flags) &&
+	    conn->ffp)
+		zcit_conn_ask_logout(conn);
 	do {
 		zcit_conn_take_lists(conn);
 		rx = 0;
@@ -1737,21 +1773,62 @@ void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds)
 			  conn->accepted + (unsigned long)seconds * HZ);
 }
 
-/**
- * zcit_tpg_close_conns() - close every connection of a TPG and wait
- * @tpg: a TPG new logins can no longer resolve to
- *
- * Called without zcit_cfg_mutex: the connections' release may need it.
- */
-void zcit_tpg_close_conns(struct zcit_tpg *tpg)
+/* Connections of @tpg that came in through @portal (NULL: any). */
+static bool zcit_tpg_has_conns(struct zcit_tpg *tpg,
+			       const struct sockaddr_storage *portal)
 {
 	struct zcit_conn *conn;
+	bool found = false;
 
 	spin_lock_bh(&tpg->conn_lock);
 	list_for_each_entry(conn, &tpg->conns, tpg_node)
-		zcit_conn_request_kill(conn);
+		if (!portal || zcit_sockaddr_equal(&conn->listen, portal)) {
+			found = true;
+			break;
+		}
 	spin_unlock_bh(&tpg->conn_lock);
-	wait_event(tpg->conn_wq, list_empty_careful(&tpg->conns));
+	return found;
+}
+
+/**
+ * zcit_tpg_close_conns() - close the connections of a TPG and wait
+ * @tpg: the TPG
+ * @portal: only those that came in through this portal, or NULL for all
+ *	(then new logins can no longer resolve to @tpg)
+ *
+ * Initiators in Full Feature Phase are first asked to log out (RFC 7143
+ * 11.9.1, AsyncEvent 1) and given ZCIT_ASYNC_LOGOUT_WAIT seconds; what is
+ * left then is closed.  Called without zcit_cfg_mutex: the connections'
+ * release may need it.
+ */
+void zcit_tpg_close_conns(struct zcit_tpg *tpg,
+			  const struct sockaddr_storage *portal)
+{
+	struct zcit_conn *conn;
+	bool asked = false;
+
+	spin_lock_bh(&tpg->conn_lock);
+	list_for_each_entry(conn, &tpg->conns, tpg_node) {
+		if (portal && !zcit_sockaddr_equal(&conn->listen, portal))
+			continue;
+		if (READ_ONCE(conn->ffp)) {
+			set_bit(ZCIT_CONN_ASK_LOGOUT, &conn->flags);
+			zcit_conn_queue_io(conn);
+			asked = true;
+		}
+	}
+	spin_unlock_bh(&tpg->conn_lock);
+	if (asked)
+		wait_event_timeout(tpg->conn_wq,
+				   !zcit_tpg_has_conns(tpg, portal),
+				   (ZCIT_ASYNC_LOGOUT_WAIT + 1) * HZ);
+
+	spin_lock_bh(&tpg->conn_lock);
+	list_for_each_entry(conn, &tpg->conns, tpg_node)
+		if (!portal || zcit_sockaddr_equal(&conn->listen, portal))
+			zcit_conn_request_kill(conn);
+	spin_unlock_bh(&tpg->conn_lock);
+	wait_event(tpg->conn_wq, !zcit_tpg_has_conns(tpg, portal));
 	/* The last waker may still hold the lock, inside @tpg. */
 	spin_lock_bh(&tpg->conn_lock);
 	spin_unlock_bh(&tpg->conn_lock);

@@ -324,7 +324,7 @@ void zcit_build_nopin_ping(struct iscsi_nopin *rsp, u32 ttt,
 	memset(rsp, 0, sizeof(*rsp));
 	rsp->opcode = ISCSI_OP_NOOP_IN;
 	rsp->flags = ISCSI_FLAG_CMD_FINAL;
-	rsp->itt = cpu_to_be32(ISCSI_RESERVED_TAG);
+	rsp->itt = (__force itt_t)cpu_to_be32(ISCSI_RESERVED_TAG);
 	rsp->ttt = cpu_to_be32(ttt);
 	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
 }

@@ -74,6 +74,7 @@ enum {
 	ZCIT_CONN_TIMEDOUT,	/* the login timer fired */
 	ZCIT_CONN_IN_LOGIN,	/* counted in the logins in progress */
 	ZCIT_CONN_TICK,		/* the tick timer fired */
+	ZCIT_CONN_ASK_LOGOUT,	/* send an Async Message asking for logout */
 };
 
 /**
@@ -227,7 +228,8 @@ void zcit_conn_request_io(struct zcit_conn *conn);
 void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds);
 int zcit_conn_queue_pdu(struct zcit_conn *conn, const void *hdr,
 			const void *data, u32 dlen);
-void zcit_tpg_close_conns(struct zcit_tpg *tpg);
+void zcit_tpg_close_conns(struct zcit_tpg *tpg,
+			  const struct sockaddr_storage *portal);
 void zcit_conn_cmd_get(struct zcit_conn *conn);
 void zcit_conn_cmd_put(struct zcit_conn *conn);
 void zcit_conn_cmd_expect_data(struct zcit_conn *conn, struct zcit_cmd *cmd);
