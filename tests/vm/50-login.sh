@@ -545,7 +545,7 @@ cleanup() {
 		# iscsi_target_mod lets rmmod succeed while the rx/tx kthreads of
 		# a closed connection are still exiting: the next module loaded
 		# at its address then oopses in "iscsi_trx". Wait for them.
-		wait_for 30 sh -c '! pgrep -x "iscsi_trx|iscsi_ttx" >/dev/null'
+		wait_for 30 sh -c '! pgrep -x "iscsi_t[rt]x" >/dev/null'
 		t_check "$f-unload" rmmod iscsi_target_mod ;;
 	zcit) t_check "$f-unload" rmmod zcit ;;
 	esac
