@@ -359,7 +359,7 @@ fabric_down() { # FABRIC
 		rmdir "$CFS/iscsi" 2>/dev/null
 		if [ "$fab" = lio ]; then
 			# see tests/vm/50-login.sh: rmmod may not outrun iscsi_trx/ttx
-			wait_for 30 sh -c '! pgrep -x "iscsi_trx|iscsi_ttx" >/dev/null'
+			wait_for 30 sh -c '! pgrep -x "iscsi_t[rt]x" >/dev/null'
 			rmmod iscsi_target_mod
 		else
 			rmmod zcit
