@@ -141,6 +141,29 @@ parse() {
 	END { flush() }' "$1"
 }
 
+# suite_times FILE: copy stdin to stdout; FILE gets "<seconds> <suite>"
+# for each "Suite: " of iscsi-test-cu's output (line-buffered by stdbuf;
+# mawk needs -W interactive not to wait for a whole block of input).
+suite_times() {
+	local awk=(awk)
+	command -v mawk >/dev/null && awk=(mawk -W interactive)
+	# shellcheck disable=SC2016 # an awk program
+	"${awk[@]}" -v times="$1" '
+	function now(u) {
+		getline u <"/proc/uptime"
+		close("/proc/uptime")
+		return u + 0
+	}
+	function done(t) {
+		if (suite != "")
+			printf "%.1f %s\n", t - start, suite >times
+	}
+	/^Suite: / { t = now(); done(t); suite = $2; start = t }
+	/^Run Summary/ { done(now()); suite = "" }
+	{ print }
+	END { done(now()); printf "" >times }'
+}
+
 # count RESULT FILE: how many lines of FILE start with RESULT
 count() { grep -c "^$1 " "$2"; }
 
@@ -153,8 +176,9 @@ run_suite() {
 	echo "---- $fab $bs: iscsi-test-cu $url ($(now)s)"
 	t0=$SECONDS
 	dmesg -C
-	timeout "$SUITE_TIMEOUT" iscsi-test-cu -d -S --test=ALL -i "$INI1" -I "$INI2" \
-		"$url" "$url" >"$OUT/$base.out" 2>&1 || rc=$?
+	timeout "$SUITE_TIMEOUT" stdbuf -oL iscsi-test-cu -d -S --test=ALL -i "$INI1" -I "$INI2" \
+		"$url" "$url" 2>&1 | suite_times "$W/$base.times" >"$OUT/$base.out"
+	rc=${PIPESTATUS[0]}
 	dmesg >"$OUT/$base.dmesg"
 	echo "$fab $bs: iscsi-test-cu exited $rc after $((SECONDS - t0)) s" \
 		"(kernel log: $(wc -l <"$OUT/$base.dmesg") lines)"
@@ -175,6 +199,9 @@ run_suite() {
 	nf=$(count FAIL "$W/$base.res")
 	ns=$(count SKIP "$W/$base.res")
 	echo "COUNTS $fab $bs: $np passed $nf failed $ns skipped"
+	[ ! -s "$W/$base.times" ] ||
+		echo "$fab $bs: slowest suites (s): $(sort -rn "$W/$base.times" | head -n 8 |
+			awk '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $2, $1 }')"
 	# CUnit's own summary: "tests <total> <ran> <passed> <failed> <inactive>"
 	# (its passed include the skipped).
 	sum=$(awk '/^Run Summary/ { on = 1 } on && $1 == "tests" { print $4, $5; exit }' \
@@ -203,7 +230,7 @@ check_pr() {
 	if [ ! -s "$W/$base.pr" ]; then
 		t_fail "$base-pr" "no results of $PR_FAMILIES tests"
 	elif [ -n "$bad" ]; then
-		t_fail "$base-pr" "$(echo "$bad" | tr '\n' ' ')"
+		t_fail "$base-pr" "$(echo "$bad" | paste -sd ' ')"
 	else
 		t_pass "$base-pr"
 	fi
@@ -212,22 +239,27 @@ check_pr() {
 # regressions BACKSTORE: one failure for each test lio passes and zcit
 # fails; tests zcit did not get to (its run stopped) are only counted
 regressions() {
-	local bs=$1 ref=$W/lio-$1.res res=$W/zcit-$1.res n=0 missing=0 t got
+	local bs=$1 ref=$W/lio-$1.res n=0 missing=0 kind t why
 	if [ ! -s "$ref" ]; then
 		t_skip "zcit-$bs-no-regressions" "no lio run to compare with"
 		return
 	fi
-	while read -r _ t; do
-		got=$(grep -m1 -F " $t" "$res" | awk -v t="$t" '$2 == t { print $1 }')
-		case "$got" in
-		PASS) ;;
-		'') missing=$((missing + 1)) ;;
-		*)
-			t_fail "conf-$bs-$t" "passes on lio, $got on zcit:" \
-				"$(grep -m1 -F "$t: " "$OUT/zcit-$bs.out.why" | cut -d: -f2-)"
+	touch "$OUT/zcit-$bs.out.why"
+	# One awk for all (a process per test costs seconds in the VM):
+	# "FAIL <test> <why>" or "MISSING <test>" for each test lio passes.
+	awk 'FILENAME == ARGV[1] { i = index($0, ": "); why[substr($0, 1, i - 1)] = substr($0, i + 2); next }
+	FILENAME == ARGV[2] { zcit[$2] = $1; next }
+	$1 == "PASS" && !($2 in zcit) { print "MISSING", $2 }
+	$1 == "PASS" && ($2 in zcit) && zcit[$2] != "PASS" { print "FAIL", $2, why[$2] }' \
+		"$OUT/zcit-$bs.out.why" "$W/zcit-$bs.res" "$ref" >"$W/regr-$bs"
+	while read -r kind t why; do
+		case "$kind" in
+		MISSING) missing=$((missing + 1)) ;;
+		FAIL)
+			t_fail "conf-$bs-$t" "passes on lio, fails on zcit: $why"
 			n=$((n + 1)) ;;
 		esac
-	done < <(grep '^PASS ' "$ref")
+	done <"$W/regr-$bs"
 	if [ $((n + missing)) -eq 0 ]; then
 		t_pass "zcit-$bs-no-regressions"
 	else
