@@ -17,6 +17,7 @@
 #include <zcit/zcit.h>
 #include <zcit/compat.h>
 #include <zcit/conn.h>
+#include <zcit/cmd.h>
 
 struct zcit_global zcit_global;
 /* Serialises creation and removal of targets, TPGs and portals. */
@@ -72,47 +73,10 @@ static u32 zcit_tpg_get_inst_index(struct se_portal_group *se_tpg)
 	return to_zcit_tpg(se_tpg)->tiqn->index;
 }
 
-/*
- * Command operations.  No command can exist until the data path does, so
- * LIO calls none of these yet; they are defined because LIO requires them.
- */
-
-static int zcit_check_stop_free(struct se_cmd *se_cmd)
-{
-	return target_put_sess_cmd(se_cmd);
-}
-
-static void zcit_release_cmd(struct se_cmd *se_cmd)
-{
-	WARN_ONCE(1, "zcit: no command can exist without a session\n");
-}
-
-static int zcit_write_pending(struct se_cmd *se_cmd)
-{
-	return -EOPNOTSUPP;
-}
-
+/* The rest of the command operations are in cmd.c. */
 static int zcit_get_cmd_state(struct se_cmd *se_cmd)
 {
 	return 0;
-}
-
-static int zcit_queue_data_in(struct se_cmd *se_cmd)
-{
-	return -EOPNOTSUPP;
-}
-
-static int zcit_queue_status(struct se_cmd *se_cmd)
-{
-	return -EOPNOTSUPP;
-}
-
-static void zcit_queue_tm_rsp(struct se_cmd *se_cmd)
-{
-}
-
-static void zcit_aborted_task(struct se_cmd *se_cmd)
-{
 }
 
 static const struct target_core_fabric_ops zcit_ops = {

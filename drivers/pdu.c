@@ -201,3 +201,152 @@ u32 zcit_sn_max_cmdsn(u32 exp_cmdsn, u32 depth)
 {
 	return exp_cmdsn + depth - 1;
 }
+
+/**
+ * zcit_build_scsi_rsp() - a SCSI Response (RFC 7143 11.4)
+ * @rsp: the header to fill in
+ * @itt: the command's ITT
+ * @st: its status and residual
+ * @exp_datasn: Data-In and R2T PDUs sent for the command
+ * @dlen: sense data length (with its 2-byte SenseLength), or 0
+ * @sn: sequence numbers
+ */
+void zcit_build_scsi_rsp(struct iscsi_scsi_rsp *rsp, itt_t itt,
+			 const struct zcit_status *st, u32 exp_datasn,
+			 u32 dlen, const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_SCSI_CMD_RSP;
+	rsp->flags = ISCSI_FLAG_CMD_FINAL | st->resid_flags;
+	rsp->response = ISCSI_STATUS_CMD_COMPLETED;
+	rsp->cmd_status = st->status;
+	hton24(rsp->dlength, dlen);
+	rsp->itt = itt;
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+	rsp->exp_datasn = cpu_to_be32(exp_datasn);
+	if (st->resid_flags)
+		rsp->residual_count = cpu_to_be32(st->resid);
+}
+
+/**
+ * zcit_build_data_in() - a SCSI Data-In (RFC 7143 11.7)
+ * @rsp: the header to fill in
+ * @itt: the command's ITT
+ * @lun: its LUN
+ * @datasn: DataSN
+ * @offset: Buffer Offset
+ * @len: DataSegmentLength
+ * @seq_end: last PDU of a sequence (F bit)
+ * @st: when not NULL, the status goes with this PDU (S bit, 11.7.3); it is
+ *	the last PDU of the command and @sn carries the StatSN it takes
+ * @sn: sequence numbers; StatSN is sent only with @st (11.7.6)
+ */
+void zcit_build_data_in(struct iscsi_data_rsp *rsp, itt_t itt,
+			const struct scsi_lun *lun, u32 datasn, u32 offset,
+			u32 len, bool seq_end, const struct zcit_status *st,
+			const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_SCSI_DATA_IN;
+	if (seq_end || st)
+		rsp->flags = ISCSI_FLAG_CMD_FINAL;
+	hton24(rsp->dlength, len);
+	rsp->lun = *lun;
+	rsp->itt = itt;
+	rsp->ttt = cpu_to_be32(ISCSI_RESERVED_TAG);
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+	rsp->datasn = cpu_to_be32(datasn);
+	rsp->offset = cpu_to_be32(offset);
+	if (st) {
+		rsp->flags |= ISCSI_FLAG_DATA_STATUS | st->resid_flags;
+		rsp->cmd_status = st->status;
+		if (st->resid_flags)
+			rsp->residual_count = cpu_to_be32(st->resid);
+	} else {
+		rsp->statsn = 0;
+	}
+}
+
+/**
+ * zcit_build_r2t() - a Ready To Transfer (RFC 7143 11.8)
+ * @rsp: the header to fill in
+ * @itt: the command's ITT
+ * @lun: its LUN
+ * @ttt: Target Transfer Tag
+ * @r2tsn: R2TSN
+ * @offset: Buffer Offset
+ * @len: Desired Data Transfer Length
+ * @sn: sequence numbers; an R2T does not advance StatSN
+ */
+void zcit_build_r2t(struct iscsi_r2t_rsp *rsp, itt_t itt,
+		    const struct scsi_lun *lun, u32 ttt, u32 r2tsn, u32 offset,
+		    u32 len, const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_R2T;
+	rsp->flags = ISCSI_FLAG_CMD_FINAL;
+	rsp->lun = *lun;
+	rsp->itt = itt;
+	rsp->ttt = cpu_to_be32(ttt);
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+	rsp->r2tsn = cpu_to_be32(r2tsn);
+	rsp->data_offset = cpu_to_be32(offset);
+	rsp->data_length = cpu_to_be32(len);
+}
+
+/**
+ * zcit_build_tm_rsp() - a Task Management Function Response (RFC 7143 11.6)
+ * @rsp: the header to fill in
+ * @itt: the request's ITT
+ * @response: ISCSI_TMF_RSP_*
+ * @sn: sequence numbers
+ */
+void zcit_build_tm_rsp(struct iscsi_tm_rsp *rsp, itt_t itt, u8 response,
+		       const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_SCSI_TMFUNC_RSP;
+	rsp->flags = ISCSI_FLAG_CMD_FINAL;
+	rsp->response = response;
+	rsp->itt = itt;
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+}
+
+/**
+ * zcit_build_nopin_ping() - a NOP-In asking for a NOP-Out (RFC 7143 11.19)
+ * @rsp: the header to fill in
+ * @ttt: the TTT the answer must carry (not 0xffffffff)
+ * @sn: sequence numbers; with ITT 0xffffffff, StatSN does not advance
+ */
+void zcit_build_nopin_ping(struct iscsi_nopin *rsp, u32 ttt,
+			   const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_NOOP_IN;
+	rsp->flags = ISCSI_FLAG_CMD_FINAL;
+	rsp->itt = (__force itt_t)cpu_to_be32(ISCSI_RESERVED_TAG);
+	rsp->ttt = cpu_to_be32(ttt);
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+}
+
+/**
+ * zcit_build_async_logout() - an Asynchronous Message asking the initiator
+ *	to log out (RFC 7143 11.9.1, AsyncEvent 1)
+ * @rsp: the header to fill in
+ * @wait: seconds within which to log out (Parameter3)
+ * @sn: sequence numbers
+ */
+void zcit_build_async_logout(struct iscsi_async *rsp, u16 wait,
+			     const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_ASYNC_EVENT;
+	rsp->flags = ISCSI_FLAG_CMD_FINAL;
+	rsp->rsvd4[0] = 0xff;	/* ITT field: 0xffffffff */
+	rsp->rsvd4[1] = 0xff;
+	rsp->rsvd4[2] = 0xff;
+	rsp->rsvd4[3] = 0xff;
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+	rsp->async_event = ISCSI_ASYNC_MSG_REQUEST_LOGOUT;
+	rsp->param3 = cpu_to_be16(wait);
+}

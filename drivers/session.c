@@ -20,6 +20,7 @@
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
 #include <zcit/conn.h>
+#include <zcit/cmd.h>
 
 /* How long a reinstating login waits for the old session to go. */
 #define ZCIT_REINSTATE_WAIT	(10 * HZ)
@@ -163,6 +164,7 @@ static struct zcit_sess *zcit_sess_alloc(struct zcit_login *l)
 	/* RFC 7143 4.2.2.1: the session's CmdSN starts at the login's. */
 	sess->exp_cmdsn = l->cmdsn;
 	sess->cmdsn_depth = l->pol.cmdsn_depth;
+	sess->max_cmdsn = zcit_sn_max_cmdsn(l->cmdsn, sess->cmdsn_depth);
 	return sess;
 }
 
@@ -295,6 +297,15 @@ static u16 zcit_complete_normal(struct zcit_login *l)
 		return ZCIT_LS_NO_RESOURCES;
 	sess->se_sess = transport_alloc_session(TARGET_PROT_NORMAL);
 	if (IS_ERR(sess->se_sess)) {
+		sess->se_sess = NULL;
+		zcit_sess_put(sess);
+		return ZCIT_LS_NO_RESOURCES;
+	}
+	/* Commands come from a pool sized by the CmdSN window. */
+	if (transport_alloc_session_tags(sess->se_sess,
+					 zcit_sess_tags(sess->cmdsn_depth),
+					 sizeof(struct zcit_cmd))) {
+		transport_free_session(sess->se_sess);
 		sess->se_sess = NULL;
 		zcit_sess_put(sess);
 		return ZCIT_LS_NO_RESOURCES;
@@ -460,33 +471,84 @@ void zcit_sess_close(struct zcit_sess *sess, struct zcit_conn *except)
 	spin_unlock_bh(&sess->lock);
 }
 
+/* ExpCmdSN moved: connections waiting for their CmdSN may go on. */
+static void zcit_sess_kick_locked(struct zcit_sess *sess)
+{
+	struct zcit_conn *conn;
+
+	if (sess->nr_conns < 2)
+		return;
+	list_for_each_entry(conn, &sess->conns, sess_node)
+		zcit_conn_request_io(conn);
+}
+
 /**
- * zcit_sess_ack_cmdsn() - account for the CmdSN of a non-data PDU
+ * zcit_sess_ack_cmdsn() - account for the CmdSN of a non-SCSI PDU
  * @sess: the session
  * @hdr: the PDU
  * @drop: set when the PDU must be dropped (RFC 7143 4.2.2.1: outside the
  *	window)
  *
- * Immediate PDUs do not advance ExpCmdSN.  Full command ordering comes
- * with the data path.
+ * Immediate PDUs do not advance ExpCmdSN.  A non-immediate one is done as
+ * soon as it is answered, so MaxCmdSN moves with ExpCmdSN.
  */
 void zcit_sess_ack_cmdsn(struct zcit_sess *sess, const struct iscsi_hdr *hdr,
 			 bool *drop)
 {
 	u32 cmdsn = be32_to_cpu(hdr->statsn);	/* CmdSN sits there */
-	u32 max;
 
 	*drop = false;
-	spin_lock_bh(&sess->lock);
-	max = zcit_sn_max_cmdsn(sess->exp_cmdsn, sess->cmdsn_depth);
-	if (hdr->opcode & ISCSI_OP_IMMEDIATE) {
-		spin_unlock_bh(&sess->lock);
+	if (hdr->opcode & ISCSI_OP_IMMEDIATE)
 		return;
-	}
-	if (!zcit_sn_in_window(cmdsn, sess->exp_cmdsn, max))
+	spin_lock_bh(&sess->lock);
+	if (!zcit_sn_in_window(cmdsn, sess->exp_cmdsn, sess->max_cmdsn)) {
 		*drop = true;
-	else if (cmdsn == sess->exp_cmdsn)
+	} else if (cmdsn == sess->exp_cmdsn) {
 		sess->exp_cmdsn++;
+		sess->max_cmdsn++;
+		zcit_sess_kick_locked(sess);
+	}
+	spin_unlock_bh(&sess->lock);
+}
+
+/**
+ * zcit_sess_take_cmdsn() - deliver a SCSI command in CmdSN order
+ * @sess: the session
+ * @cmdsn: the command's CmdSN (it is not immediate)
+ *
+ * RFC 7143 4.2.2.1: commands reach the SCSI layer in CmdSN order over all
+ * the session's connections; outside the window they are dropped.
+ * MaxCmdSN moves when the command ends (zcit_sess_window_open()).
+ *
+ * Return: 0, the command is next (ExpCmdSN advanced); -EAGAIN, an earlier
+ * one has not arrived yet (on another connection): wait; -ERANGE, outside
+ * the window: drop it.
+ */
+int zcit_sess_take_cmdsn(struct zcit_sess *sess, u32 cmdsn)
+{
+	int ret = 0;
+
+	spin_lock_bh(&sess->lock);
+	if (!zcit_sn_in_window(cmdsn, sess->exp_cmdsn, sess->max_cmdsn)) {
+		ret = -ERANGE;
+	} else if (cmdsn != sess->exp_cmdsn) {
+		ret = -EAGAIN;
+	} else {
+		sess->exp_cmdsn++;
+		zcit_sess_kick_locked(sess);
+	}
+	spin_unlock_bh(&sess->lock);
+	return ret;
+}
+
+/**
+ * zcit_sess_window_open() - a command that took a CmdSN has ended
+ * @sess: the session
+ */
+void zcit_sess_window_open(struct zcit_sess *sess)
+{
+	spin_lock_bh(&sess->lock);
+	sess->max_cmdsn++;
 	spin_unlock_bh(&sess->lock);
 }
 
@@ -502,7 +564,7 @@ void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn)
 	sn->statsn = conn->statsn++;
 	spin_lock_bh(&sess->lock);
 	sn->exp_cmdsn = sess->exp_cmdsn;
-	sn->max_cmdsn = zcit_sn_max_cmdsn(sess->exp_cmdsn, sess->cmdsn_depth);
+	sn->max_cmdsn = sess->max_cmdsn;
 	spin_unlock_bh(&sess->lock);
 }
 

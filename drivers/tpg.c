@@ -153,7 +153,7 @@ int zcit_enable_tpg(struct se_portal_group *se_tpg, bool enable)
 	mutex_unlock(&zcit_cfg_mutex);
 	/* As iscsi_target_mod: disabling a TPG ends its sessions. */
 	if (!enable)
-		zcit_tpg_close_conns(tpg);
+		zcit_tpg_close_conns(tpg, NULL);
 	pr_debug("%s: TPG %u %s\n", tpg->tiqn->name, tpg->tpgt,
 		 enable ? "enabled" : "disabled");
 	return 0;
@@ -173,7 +173,7 @@ void zcit_drop_tpg(struct se_portal_group *se_tpg)
 	list_del(&tpg->node);
 	mutex_unlock(&zcit_cfg_mutex);
 	/* Outside the mutex: a connection's release may need it. */
-	zcit_tpg_close_conns(tpg);
+	zcit_tpg_close_conns(tpg, NULL);
 	WARN_ON(!list_empty(&tpg->portals));
 	core_tpg_deregister(se_tpg);
 	pr_debug("%s: TPG %u removed\n", tpg->tiqn->name, tpg->tpgt);
@@ -258,11 +258,16 @@ void zcit_drop_np(struct se_tpg_np *se_tpg_np)
 	struct zcit_tpg_np *np =
 		container_of(se_tpg_np, struct zcit_tpg_np, se_tpg_np);
 
+	struct sockaddr_storage addr;
+
 	mutex_lock(&zcit_cfg_mutex);
 	list_del(&np->node);
 	np->tpg->tiqn->nr_portals--;
+	addr = *zcit_portal_addr(np->portal);
 	zcit_portal_put(np->portal);
 	mutex_unlock(&zcit_cfg_mutex);
+	/* Sessions that came in through the portal are asked to log out. */
+	zcit_tpg_close_conns(np->tpg, &addr);
 	kfree(np);
 }
 

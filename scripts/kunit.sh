@@ -52,7 +52,7 @@ PRISTINE=$CACHE/$KVER_DIR
 SRC=$CACHE/kunit-src
 # Suites kunit/*.c define; each must show up in the KTAP output.  Only they
 # run (the KASAN config also builds KASAN's own suite, which must not run).
-SUITES="zcit_param zcit_names zcit_text zcit_nego zcit_chap zcit_pdu zcit_login"
+SUITES="zcit_param zcit_names zcit_text zcit_nego zcit_chap zcit_pdu zcit_login zcit_xfer"
 GLOB='zcit_*'
 
 

@@ -13,15 +13,16 @@
 #   # zcit-vm: blk-disk=64M scsi-disk=64M timeout=300 mem=2G
 # asks for sparse disk images (made in out/disks/ for that run) and VM settings.
 # --env K=V sets K in every guest script's environment; the host's
-# ZCIT_LOGIN_FABRICS and ZCIT_HAS_IO (tests/vm/50-login.sh) and
-# ZCIT_CONF_FABRICS (tests/vm/60-conformance.sh) are passed on when set.
-# Ends with "N skipped" and "N passed, N failed"; exit 0 iff nothing failed.
+# ZCIT_LOGIN_FABRICS, ZCIT_CONF_FABRICS and ZCIT_IO_FABRICS (which fabrics
+# tests/vm/50-login.sh, 60-conformance.sh and 70-io.sh run) are passed on
+# when set. Ends with "N skipped" and "N passed, N failed"; exit 0 iff
+# nothing failed.
 set -uo pipefail
 export LC_ALL=C
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 kvers=() filter='*' envs=()
-for v in ZCIT_LOGIN_FABRICS ZCIT_HAS_IO ZCIT_CONF_FABRICS; do
+for v in ZCIT_LOGIN_FABRICS ZCIT_CONF_FABRICS ZCIT_IO_FABRICS; do
 	[ -z "${!v+set}" ] || envs+=(--env "$v=${!v}")
 done
 

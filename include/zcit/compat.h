@@ -7,6 +7,9 @@
 #ifndef ZCIT_COMPAT_H
 #define ZCIT_COMPAT_H
 
+#include <linux/gfp.h>
+#include <linux/mm.h>
+
 /*
  * 6.10 added per-fabric submission control to target_core_fabric_ops
  * (direct_submit_supp, default_submit_type).  zcit submits from its own
@@ -40,6 +43,25 @@
 #define ZCIT_TPG_NETIF_TIMEOUT	1
 #else
 #define ZCIT_TPG_NETIF_TIMEOUT	0
+#endif
+
+/*
+ * page_frag_cache_drain() came in 6.9; before, a cache is drained by hand
+ * the way its users (networking drivers) did it.
+ */
+#ifdef ZCIT_HAVE_PAGE_FRAG_CACHE_DRAIN
+static inline void zcit_page_frag_cache_drain(struct page_frag_cache *nc)
+{
+	page_frag_cache_drain(nc);
+}
+#else
+static inline void zcit_page_frag_cache_drain(struct page_frag_cache *nc)
+{
+	if (nc->va)
+		__page_frag_cache_drain(virt_to_head_page(nc->va),
+					nc->pagecnt_bias);
+	nc->va = NULL;
+}
 #endif
 
 #endif /* ZCIT_COMPAT_H */

@@ -7,6 +7,8 @@
 
 #include <linux/completion.h>
 #include <linux/kref.h>
+#include <linux/llist.h>
+#include <linux/mm_types.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
@@ -15,6 +17,10 @@
 #include <zcit/zcit.h>
 #include <zcit/pdu.h>
 #include <zcit/login.h>
+#include <zcit/xfer.h>
+#include <zcit/zc.h>
+
+struct zcit_cmd;
 
 /**
  * struct zcit_sess - an iSCSI session
@@ -22,7 +28,7 @@
  * @tpg: its TPG (NULL for a discovery session)
  * @kref: one reference per connection, one for the TPG's list
  * @node: in @tpg->sessions
- * @lock: protects @conns, @nr_conns, @exp_cmdsn
+ * @lock: protects @conns, @nr_conns, @exp_cmdsn, @max_cmdsn
  * @conns: its &struct zcit_conn
  * @nr_conns: how many
  * @isid: ISID
@@ -34,6 +40,8 @@
  * @params: negotiated values
  * @shown: @params as the ACL's param/ shows them
  * @exp_cmdsn: ExpCmdSN
+ * @max_cmdsn: MaxCmdSN: moves when a command ends, so that at most
+ *	@cmdsn_depth commands are under way
  * @cmdsn_depth: CmdSN window
  * @lio_closed: LIO's close_session() returned (see zcit_sess_end())
  */
@@ -54,6 +62,7 @@ struct zcit_sess {
 	struct zcit_sess_params params;
 	struct zcit_params shown;
 	u32 exp_cmdsn;
+	u32 max_cmdsn;
 	u32 cmdsn_depth;
 	struct completion lio_closed;
 };
@@ -64,6 +73,8 @@ enum {
 	ZCIT_CONN_KILL,		/* asked to close from another context */
 	ZCIT_CONN_TIMEDOUT,	/* the login timer fired */
 	ZCIT_CONN_IN_LOGIN,	/* counted in the logins in progress */
+	ZCIT_CONN_TICK,		/* the tick timer fired */
+	ZCIT_CONN_ASK_LOGOUT,	/* send an Async Message asking for logout */
 };
 
 /**
@@ -110,6 +121,32 @@ enum {
  * @text_in: a Text request collected over C-bit PDUs
  * @text_out: a Text response handed out over C-bit PDUs
  * @text_ttt: TTT of the Text response under way
+ * @xp: the session's values that shape writes
+ * @max_burst: MaxBurstLength, the longest Data-In sequence
+ * @wp_llist: commands LIO has buffers ready for (write_pending)
+ * @rsp_llist: commands LIO has a response ready for
+ * @rx_cmds: writes whose data is still expected (io work only)
+ * @tx_cmds: commands with PDUs to send (io work only)
+ * @nr_cmds: commands of this connection not yet released
+ * @cmd_lock: orders the last release with the connection's end
+ * @cmd_wq: the connection's end waits here for its commands
+ * @rx_cmd: command whose data is being received
+ * @rx_pos: buffer offset of the next byte
+ * @rx_left: data bytes of the PDU still to come
+ * @rx_crc: running data digest
+ * @rx_tail: padding and data digest
+ * @rx_discard: bytes to read and drop
+ * @scratch: a page to read dropped bytes into
+ * @tx_frag: page_frag cache for headers sent without a copy
+ * @txp: the command PDU being sent
+ * @tx_cmd: its command, when it is the command's last PDU or an R2T
+ * @tx_last: @txp is the last PDU of @tx_cmd
+ * @tick_timer: drives NOP-In pings and abort polling
+ * @last_rx: jiffies when the last PDU came in
+ * @ping_sent: jiffies when the NOP-In ping under way was sent
+ * @ping_ttt: its TTT
+ * @ping_out: a ping waits for its NOP-Out
+ * @tmr_pending: TMF requests LIO has not answered
  */
 struct zcit_conn {
 	struct list_head node;
@@ -153,6 +190,32 @@ struct zcit_conn {
 	struct zcit_text_in text_in;
 	struct zcit_text_out text_out;
 	u32 text_ttt;
+	struct zcit_xfer_params xp;
+	u32 max_burst;
+	struct llist_head wp_llist;
+	struct llist_head rsp_llist;
+	struct list_head rx_cmds;
+	struct list_head tx_cmds;
+	atomic_t nr_cmds;
+	spinlock_t cmd_lock;	/* see the kernel-doc above */
+	wait_queue_head_t cmd_wq;
+	struct zcit_cmd *rx_cmd;
+	u32 rx_pos;
+	u32 rx_left;
+	u32 rx_crc;
+	u8 rx_tail[8];
+	u32 rx_discard;
+	struct page *scratch;
+	struct page_frag_cache tx_frag;
+	struct zcit_txpdu txp;
+	struct zcit_cmd *tx_cmd;
+	bool tx_last;
+	struct timer_list tick_timer;
+	unsigned long last_rx;
+	unsigned long ping_sent;
+	u32 ping_ttt;
+	bool ping_out;
+	u32 tmr_pending;
 };
 
 /* conn.c: the transport */
@@ -161,10 +224,17 @@ void zcit_conn_exit(void);
 void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen);
 void zcit_conn_kill(struct zcit_conn *conn);
 void zcit_conn_request_kill(struct zcit_conn *conn);
+void zcit_conn_request_io(struct zcit_conn *conn);
 void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds);
 int zcit_conn_queue_pdu(struct zcit_conn *conn, const void *hdr,
 			const void *data, u32 dlen);
-void zcit_tpg_close_conns(struct zcit_tpg *tpg);
+void zcit_tpg_close_conns(struct zcit_tpg *tpg,
+			  const struct sockaddr_storage *portal);
+void zcit_conn_cmd_get(struct zcit_conn *conn);
+void zcit_conn_cmd_put(struct zcit_conn *conn);
+void zcit_conn_cmd_expect_data(struct zcit_conn *conn, struct zcit_cmd *cmd);
+void zcit_conn_cmd_ready(struct zcit_cmd *cmd);
+void zcit_conn_cmd_write_pending(struct zcit_cmd *cmd);
 
 /* session.c: sessions in LIO */
 extern const struct zcit_login_ops zcit_login_ops;
@@ -172,6 +242,8 @@ void zcit_sess_release_conn(struct zcit_conn *conn);
 void zcit_sess_ack_cmdsn(struct zcit_sess *sess, const struct iscsi_hdr *hdr,
 			 bool *drop);
 void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn);
+int zcit_sess_take_cmdsn(struct zcit_sess *sess, u32 cmdsn);
+void zcit_sess_window_open(struct zcit_sess *sess);
 void zcit_sess_close(struct zcit_sess *sess, struct zcit_conn *except);
 int zcit_sendtargets(struct zcit_conn *conn, const char *val,
 		     struct zcit_text_out *out);

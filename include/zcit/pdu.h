@@ -62,6 +62,35 @@ void zcit_build_text_rsp(struct iscsi_text_rsp *rsp,
 void zcit_build_reject(struct iscsi_reject *rsp, u8 reason,
 		       const struct zcit_sn *sn);
 
+/**
+ * struct zcit_status - the outcome of a SCSI command, for its response
+ * @status: SCSI status byte
+ * @resid_flags: ISCSI_FLAG_CMD_OVERFLOW or _UNDERFLOW, or 0
+ * @resid: Residual Count
+ */
+struct zcit_status {
+	u8 status;
+	u8 resid_flags;
+	u32 resid;
+};
+
+void zcit_build_scsi_rsp(struct iscsi_scsi_rsp *rsp, itt_t itt,
+			 const struct zcit_status *st, u32 exp_datasn,
+			 u32 dlen, const struct zcit_sn *sn);
+void zcit_build_data_in(struct iscsi_data_rsp *rsp, itt_t itt,
+			const struct scsi_lun *lun, u32 datasn, u32 offset,
+			u32 len, bool seq_end, const struct zcit_status *st,
+			const struct zcit_sn *sn);
+void zcit_build_r2t(struct iscsi_r2t_rsp *rsp, itt_t itt,
+		    const struct scsi_lun *lun, u32 ttt, u32 r2tsn, u32 offset,
+		    u32 len, const struct zcit_sn *sn);
+void zcit_build_tm_rsp(struct iscsi_tm_rsp *rsp, itt_t itt, u8 response,
+		       const struct zcit_sn *sn);
+void zcit_build_nopin_ping(struct iscsi_nopin *rsp, u32 ttt,
+			   const struct zcit_sn *sn);
+void zcit_build_async_logout(struct iscsi_async *rsp, u16 wait,
+			     const struct zcit_sn *sn);
+
 /*
  * RFC 1982 comparisons as RFC 7143 4.2.2.1 wants them.  Unlike
  * iscsi_proto.h's iscsi_sna_*(), two numbers 2^31 apart are neither less

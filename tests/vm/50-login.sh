@@ -5,9 +5,8 @@
 # $ZCIT_LOGIN_FABRICS (default "lio zcit": iscsi_target_mod first, as the
 # reference every check must pass on, then zcit). Check names start with
 # the fabric. No LUNs are configured and open-iscsi does not scan
-# (node.session.scan=manual): nothing here needs SCSI commands except the
-# checks marked IO, which run on zcit only with ZCIT_HAS_IO=1 (t_skip
-# otherwise). tests/run.sh passes ZCIT_LOGIN_FABRICS and ZCIT_HAS_IO on.
+# (node.session.scan=manual): nothing here needs SCSI commands but
+# libiscsi's INQUIRY. tests/run.sh passes ZCIT_LOGIN_FABRICS on.
 #
 # Targets: T1 = $IQN1 (ACL $INI1), T2 = $IQN2 (ACL $INI2 only,
 # demo_mode_discovery=0), both on portal 127.0.0.1:3260. open-iscsi is
@@ -26,7 +25,7 @@
 #                           --logout exits 0, the session is gone on both
 #                           sides (skipped when there was no session)
 #  libiscsi-login           iscsi-inq logs in (libiscsi "login successful")
-#  libiscsi-inquiry (IO)    ... and reads INQUIRY (Vendor:LIO-ORG)
+#  libiscsi-inquiry         ... and reads INQUIRY (Vendor:LIO-ORG)
 #  raw-ok                   raw login reaches Full Feature Phase (0x0000)
 #  raw-bad-version          Version-max/min 2/2: 0x0205 (unsupported version)
 #  raw-no-initiatorname     no InitiatorName: 0x0207 (missing parameter)
@@ -76,7 +75,6 @@ set -u
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
 
 FABRICS=${ZCIT_LOGIN_FABRICS:-lio zcit}
-ZCIT_HAS_IO=${ZCIT_HAS_IO:-0}
 RAW="/usr/bin/python3 $ZCIT_ROOT/tests/guest/iscsi-raw.py"
 PORTAL=127.0.0.1:3260
 INI3=iqn.1994-05.com.redhat:client3
@@ -104,16 +102,6 @@ t_rc() {
 # wait_ready FILE PID SECS: until FILE exists; fail early once PID is gone
 wait_ready() {
 	wait_for "$3" sh -c "test -e '$1' || ! kill -0 $2 2>/dev/null" && test -e "$1"
-}
-
-# io_check NAME CMD...: a check that needs SCSI I/O (Full Feature Phase
-# commands): skipped on zcit unless ZCIT_HAS_IO=1.
-io_check() {
-	if [ "$fab" = zcit ] && [ "$ZCIT_HAS_IO" != 1 ]; then
-		t_skip "$1" "needs SCSI I/O (ZCIT_HAS_IO=0)"
-		return
-	fi
-	t_check "$@"
 }
 
 # open-iscsi node records, made fresh for each login.
@@ -268,7 +256,7 @@ sc_libiscsi() {
 	tail -n 20 $W/inq
 	t_check "$f-libiscsi-login" grep -q "login successful" $W/inq
 	# IO: INQUIRY is a SCSI command (LIO's virtual LUN 0 answers it).
-	io_check "$f-libiscsi-inquiry" grep -q "^Vendor:LIO-ORG" $W/inq
+	t_check "$f-libiscsi-inquiry" grep -q "^Vendor:LIO-ORG" $W/inq
 }
 
 sc_raw() {

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zcit LIO glue: SCSI commands and task management requests.
+ *
+ * A command comes from its session's tag pool (LIO's sess_cmd_map and
+ * sbitmap), so that a session's memory is bounded by its CmdSN depth.  It
+ * is submitted with the split API (target_init_cmd(), target_submit_prep(),
+ * target_submit()) from the connection's io work, with an acknowledgment
+ * reference (TARGET_SCF_ACK_KREF) that the io work drops once the last
+ * PDU of the command has been handed to TCP.  LIO's callbacks only queue
+ * the command on a lock-free list of its connection and kick the io work,
+ * which does all the sending (see conn.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/sbitmap.h>
+#include <scsi/scsi_proto.h>
+#include <target/target_core_base.h>
+#include <target/target_core_fabric.h>
+#include <zcit/conn.h>
+#include <zcit/cmd.h>
+
+/* Tags beyond the CmdSN window: immediate commands and TMF requests. */
+#define ZCIT_EXTRA_TAGS		32
+
+/**
+ * zcit_sess_tags() - how many commands a session may have at once
+ * @cmdsn_depth: its CmdSN window
+ *
+ * Return: the size of its tag pool.
+ */
+u32 zcit_sess_tags(u32 cmdsn_depth)
+{
+	return cmdsn_depth + ZCIT_EXTRA_TAGS;
+}
+
+static struct zcit_cmd *zcit_cmd_alloc(struct zcit_conn *conn)
+{
+	struct se_session *se_sess = conn->sess->se_sess;
+	struct zcit_cmd *cmd;
+	unsigned int cpu;
+	int tag;
+
+	tag = sbitmap_queue_get(&se_sess->sess_tag_pool, &cpu);
+	if (tag < 0)
+		return NULL;
+	cmd = &((struct zcit_cmd *)se_sess->sess_cmd_map)[tag];
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->se_cmd.map_tag = tag;
+	cmd->se_cmd.map_cpu = cpu;
+	cmd->conn = conn;
+	INIT_LIST_HEAD(&cmd->rx_node);
+	INIT_LIST_HEAD(&cmd->tx_node);
+	zcit_conn_cmd_get(conn);
+	return cmd;
+}
+
+/* A command LIO never took. */
+static void zcit_cmd_unused(struct zcit_cmd *cmd)
+{
+	struct zcit_conn *conn = cmd->conn;
+
+	target_free_tag(conn->sess->se_sess, &cmd->se_cmd);
+	zcit_conn_cmd_put(conn);
+}
+
+static int zcit_task_attr(u8 flags)
+{
+	switch (flags & ISCSI_FLAG_CMD_ATTR_MASK) {
+	case ISCSI_ATTR_ORDERED:
+		return TCM_ORDERED_TAG;
+	case ISCSI_ATTR_HEAD_OF_QUEUE:
+		return TCM_HEAD_TAG;
+	case ISCSI_ATTR_ACA:
+		return TCM_ACA_TAG;
+	default:
+		/* Untagged and simple (RFC 7143 11.3.1.2). */
+		return TCM_SIMPLE_TAG;
+	}
+}
+
+/**
+ * zcit_cmd_submit() - hand a SCSI Command to LIO core
+ * @conn: the connection it came in on, in its io work
+ * @req: the SCSI Command PDU
+ * @cdb: the whole CDB (BHS plus extended CDB AHS)
+ * @xfer: write data bookkeeping for a write with data, or NULL
+ * @out: set to the command
+ *
+ * A write with data goes on @conn's rx_cmds before LIO sees it.  When LIO
+ * refuses the command it has already queued a response for it.
+ *
+ * Return: 0; -EBUSY when the session has no free tag; -ESHUTDOWN when the
+ * session no longer takes commands.
+ */
+int zcit_cmd_submit(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
+		    u8 *cdb, const struct zcit_xfer *xfer,
+		    struct zcit_cmd **out)
+{
+	struct se_session *se_sess = conn->sess->se_sess;
+	u32 edtl = be32_to_cpu(req->data_length);
+	struct zcit_cmd *cmd;
+	int dir = DMA_NONE;
+
+	cmd = zcit_cmd_alloc(conn);
+	if (!cmd)
+		return -EBUSY;
+	cmd->itt = req->itt;
+	cmd->lun = req->lun;
+	if (!(req->opcode & ISCSI_OP_IMMEDIATE))
+		set_bit(ZCIT_CMD_WINDOW, &cmd->flags);
+	if (req->flags & ISCSI_FLAG_CMD_WRITE)
+		dir = DMA_TO_DEVICE;
+	else if (req->flags & ISCSI_FLAG_CMD_READ)
+		dir = DMA_FROM_DEVICE;
+	cmd->se_cmd.tag = be32_to_cpu((__force __be32)req->itt);
+	if (target_init_cmd(&cmd->se_cmd, se_sess, cmd->sense,
+			    scsilun_to_int(&cmd->lun), edtl,
+			    zcit_task_attr(req->flags), dir,
+			    TARGET_SCF_ACK_KREF | TARGET_SCF_USE_CPUID)) {
+		clear_bit(ZCIT_CMD_WINDOW, &cmd->flags);
+		zcit_cmd_unused(cmd);
+		return -ESHUTDOWN;
+	}
+	if (xfer) {
+		cmd->xfer = *xfer;
+		/* RFC 7143 11.8.4: any TTT but 0xffffffff; tags are < 2^16 - 1. */
+		cmd->xfer.ttt_base = (cmd->se_cmd.map_tag + 1) << 16;
+		zcit_conn_cmd_expect_data(conn, cmd);
+	}
+	*out = cmd;
+	pr_debug("ITT 0x%08llx: CDB 0x%02x, %u bytes, dir %d\n",
+		 cmd->se_cmd.tag, cdb[0], edtl, dir);
+	if (target_submit_prep(&cmd->se_cmd, cdb, NULL, 0, NULL, 0, NULL, 0,
+			       GFP_NOIO))
+		return 0;	/* LIO has queued the failure status */
+	target_submit(&cmd->se_cmd);
+	return 0;
+}
+
+static int zcit_tmr_type(u8 function)
+{
+	switch (function) {
+	case ISCSI_TM_FUNC_ABORT_TASK:
+		return TMR_ABORT_TASK;
+	case ISCSI_TM_FUNC_ABORT_TASK_SET:
+		return TMR_ABORT_TASK_SET;
+	case ISCSI_TM_FUNC_CLEAR_ACA:
+		return TMR_CLEAR_ACA;
+	case ISCSI_TM_FUNC_CLEAR_TASK_SET:
+		return TMR_CLEAR_TASK_SET;
+	case ISCSI_TM_FUNC_LOGICAL_UNIT_RESET:
+		return TMR_LUN_RESET;
+	case ISCSI_TM_FUNC_TARGET_WARM_RESET:
+		return TMR_TARGET_WARM_RESET;
+	case ISCSI_TM_FUNC_TARGET_COLD_RESET:
+		return TMR_TARGET_COLD_RESET;
+	default:
+		return -1;
+	}
+}
+
+/**
+ * zcit_cmd_tmf() - hand a Task Management Function Request to LIO core
+ * @conn: the connection it came in on, in its io work
+ * @req: the request
+ * @response: set to the ISCSI_TMF_RSP_* to answer at once when LIO is not
+ *	asked
+ *
+ * RFC 7143 11.5.1: TASK REASSIGN needs ErrorRecoveryLevel 2; zcit runs at
+ * 0 and answers "task allegiance reassignment not supported".
+ *
+ * Return: 0 when LIO took it (its answer comes through queue_tm_rsp), or
+ * -EINVAL when *@response is to be sent.
+ */
+int zcit_cmd_tmf(struct zcit_conn *conn, const struct iscsi_tm *req,
+		 u8 *response)
+{
+	u8 function = req->flags & ISCSI_FLAG_TM_FUNC_MASK;
+	struct zcit_cmd *cmd;
+	int type;
+
+	if (function == ISCSI_TM_FUNC_TASK_REASSIGN) {
+		*response = ISCSI_TMF_RSP_NO_FAILOVER;
+		return -EINVAL;
+	}
+	type = zcit_tmr_type(function);
+	*response = ISCSI_TMF_RSP_REJECTED;
+	if (type < 0)
+		return -EINVAL;
+	cmd = zcit_cmd_alloc(conn);
+	if (!cmd)
+		return -EINVAL;
+	cmd->itt = req->itt;
+	cmd->lun = req->lun;
+	cmd->tmf = function;
+	cmd->cmdsn = be32_to_cpu(req->cmdsn);
+	cmd->ref_cmdsn = be32_to_cpu(req->refcmdsn);
+	cmd->se_cmd.tag = be32_to_cpu((__force __be32)req->itt);
+	if (target_submit_tmr(&cmd->se_cmd, conn->sess->se_sess, cmd->sense,
+			      scsilun_to_int(&cmd->lun), cmd, type, GFP_NOIO,
+			      be32_to_cpu((__force __be32)req->rtt),
+			      TARGET_SCF_ACK_KREF)) {
+		zcit_cmd_unused(cmd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * zcit_cmd_tmf_response() - the iSCSI answer to a TMF LIO has handled
+ * @cmd: the TMF request
+ *
+ * RFC 7143 11.5.1: an ABORT TASK whose task is not found but whose
+ * RefCmdSN is older than the request's own CmdSN is complete: the task
+ * was answered already or will never come.
+ *
+ * Return: ISCSI_TMF_RSP_*.
+ */
+u8 zcit_cmd_tmf_response(struct zcit_cmd *cmd)
+{
+	u8 r = cmd->se_cmd.se_tmr_req->response;
+
+	if (r == TMR_TASK_DOES_NOT_EXIST &&
+	    cmd->tmf == ISCSI_TM_FUNC_ABORT_TASK &&
+	    zcit_sn_lt(cmd->ref_cmdsn, cmd->cmdsn))
+		return ISCSI_TMF_RSP_COMPLETE;
+	switch (r) {
+	case TMR_FUNCTION_COMPLETE:
+		return ISCSI_TMF_RSP_COMPLETE;
+	case TMR_TASK_DOES_NOT_EXIST:
+		return ISCSI_TMF_RSP_NO_TASK;
+	case TMR_LUN_DOES_NOT_EXIST:
+		return ISCSI_TMF_RSP_NO_LUN;
+	case TMR_TASK_MGMT_FUNCTION_NOT_SUPPORTED:
+		return ISCSI_TMF_RSP_NOT_SUPPORTED;
+	default:
+		return ISCSI_TMF_RSP_REJECTED;
+	}
+}
+
+/**
+ * zcit_cmd_status() - a command's status and residual (RFC 7143 11.4.5)
+ * @cmd: the command
+ * @st: filled in
+ */
+void zcit_cmd_status(const struct zcit_cmd *cmd, struct zcit_status *st)
+{
+	const struct se_cmd *se_cmd = &cmd->se_cmd;
+
+	st->status = se_cmd->scsi_status;
+	st->resid_flags = 0;
+	st->resid = 0;
+	if (se_cmd->se_cmd_flags & SCF_OVERFLOW_BIT)
+		st->resid_flags = ISCSI_FLAG_CMD_OVERFLOW;
+	else if (se_cmd->se_cmd_flags & SCF_UNDERFLOW_BIT)
+		st->resid_flags = ISCSI_FLAG_CMD_UNDERFLOW;
+	if (st->resid_flags)
+		st->resid = se_cmd->residual_count;
+}
+
+/**
+ * zcit_cmd_free() - the last PDU of a command is sent: let it go
+ * @cmd: the command
+ */
+void zcit_cmd_free(struct zcit_cmd *cmd)
+{
+	transport_generic_free_cmd(&cmd->se_cmd, 0);
+}
+
+/**
+ * zcit_queue_data_in() - LIO: read data and status are ready
+ * @se_cmd: the command
+ *
+ * Return: 0.
+ */
+int zcit_queue_data_in(struct se_cmd *se_cmd)
+{
+	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
+
+	cmd->rsp = ZCIT_TX_DATA_IN;
+	pr_debug("ITT 0x%08llx: data in, %u bytes\n", se_cmd->tag,
+		 se_cmd->data_length);
+	zcit_conn_cmd_ready(cmd);
+	return 0;
+}
+
+/**
+ * zcit_queue_status() - LIO: the status is ready
+ * @se_cmd: the command
+ *
+ * Return: 0.
+ */
+int zcit_queue_status(struct se_cmd *se_cmd)
+{
+	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
+
+	cmd->rsp = ZCIT_TX_STATUS;
+	pr_debug("ITT 0x%08llx: status 0x%02x\n", se_cmd->tag,
+		 se_cmd->scsi_status);
+	zcit_conn_cmd_ready(cmd);
+	return 0;
+}
+
+/**
+ * zcit_write_pending() - LIO: the buffers for write data are ready
+ * @se_cmd: the command
+ *
+ * Return: 0.
+ */
+int zcit_write_pending(struct se_cmd *se_cmd)
+{
+	zcit_conn_cmd_write_pending(to_zcit_cmd(se_cmd));
+	return 0;
+}
+
+/**
+ * zcit_queue_tm_rsp() - LIO: a TMF is done
+ * @se_cmd: the TMF request
+ */
+void zcit_queue_tm_rsp(struct se_cmd *se_cmd)
+{
+	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
+
+	cmd->rsp = ZCIT_TX_TM_RSP;
+	zcit_conn_cmd_ready(cmd);
+}
+
+/**
+ * zcit_aborted_task() - LIO: a command was aborted and gets no response
+ * @se_cmd: the command
+ *
+ * LIO drops the acknowledgment reference itself.  The command is on none
+ * of the connection's lists: LIO aborts only commands it holds, and a
+ * write leaves the lists before its data phase ends (conn.c).
+ */
+void zcit_aborted_task(struct se_cmd *se_cmd)
+{
+	pr_debug("ITT 0x%08llx aborted\n", se_cmd->tag);
+}
+
+/**
+ * zcit_check_stop_free() - LIO is done with a command
+ * @se_cmd: the command
+ *
+ * Return: what target_put_sess_cmd() returns.
+ */
+int zcit_check_stop_free(struct se_cmd *se_cmd)
+{
+	return target_put_sess_cmd(se_cmd);
+}
+
+/**
+ * zcit_release_cmd() - the last reference to a command is gone
+ * @se_cmd: the command
+ */
+void zcit_release_cmd(struct se_cmd *se_cmd)
+{
+	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
+	struct zcit_conn *conn = cmd->conn;
+
+	/* A command that got no response still frees its CmdSN slot. */
+	if (test_and_clear_bit(ZCIT_CMD_WINDOW, &cmd->flags))
+		zcit_sess_window_open(conn->sess);
+	target_free_tag(se_cmd->se_sess, se_cmd);
+	zcit_conn_cmd_put(conn);
+}
