@@ -18,7 +18,8 @@
 # whole outputs, the result lists and each run's kernel log are in
 # out/logs/<kver>/60-conformance.out/. Checks (<bs> is rd or fileio):
 #  <f>-configure            targetcli built both targets (seen in configfs)
-#  <f>-<bs>-ran             the suite ran: >= 200 test verdicts, and as many
+#  <f>-<bs>-ran             the suite ran: >= 200 test verdicts, within
+#                           $ZCIT_CONF_TIMEOUT (600) seconds, and as many
 #                           passed/failed as CUnit's own Run Summary counts
 #  <f>-<bs>-pr              every test of the PR families ProutRegister*,
 #                           ProutReserve*, PrinReadKeys* passes (on zcit:
@@ -33,14 +34,14 @@
 # while the suite runs (LIO logs ~20,000 lines per run); each run's kernel
 # log is saved, and its problem lines (BUG, WARNING, Call Trace...) are
 # echoed, timestamps included, where tests/run.sh finds them.
-# zcit-vm: timeout=1200
+# zcit-vm: timeout=2700
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
 
 FABRICS=${ZCIT_CONF_FABRICS:-lio zcit}
 BACKSTORES="rd fileio"
-SUITE_TIMEOUT=${ZCIT_CONF_TIMEOUT:-300}
+SUITE_TIMEOUT=${ZCIT_CONF_TIMEOUT:-600}
 PORTAL=127.0.0.1:3260
 IQN_RD=iqn.2003-01.org.linux-iscsi.zcit:conf-rd
 IQN_FIO=iqn.2003-01.org.linux-iscsi.zcit:conf-fileio
@@ -209,6 +210,8 @@ run_suite() {
 	if [ $((np + nf + ns)) -lt 200 ]; then
 		tail -n 15 "$OUT/$base.out" | sed "s/^/  $base| /"
 		t_fail "$base-ran" "only $((np + nf + ns)) test results (exit $rc)"
+	elif [ "$rc" = 124 ]; then
+		t_fail "$base-ran" "timed out after $SUITE_TIMEOUT s, $((np + nf + ns)) results"
 	elif [ -n "$sum" ] && [ "$sum" != "$((np + ns)) $nf" ]; then
 		t_fail "$base-ran" "CUnit counts $sum passed/failed, parsed $((np + ns)) $nf"
 	else
