@@ -17,9 +17,11 @@
 # and the summary at the end puts the fabrics' counts side by side. The
 # whole outputs, the result lists and each run's kernel log are in
 # out/logs/<kver>/60-conformance.out/. Checks (<bs> is rd or fileio):
+#  target-core              LIO's core and backstores load
+#  zcit-all                 (skip only) no out/<kver>/zcit.ko was built
 #  <f>-configure            targetcli built both targets (seen in configfs)
 #  <f>-<bs>-ran             the suite ran: >= 200 test verdicts, within
-#                           $ZCIT_CONF_TIMEOUT (600) seconds, and as many
+#                           $ZCIT_CONF_TIMEOUT (--env; 600) s, and as many
 #                           passed/failed as CUnit's own Run Summary counts
 #  <f>-<bs>-pr              every test of the PR families ProutRegister*,
 #                           ProutReserve*, PrinReadKeys* passes (on zcit:
