@@ -197,6 +197,11 @@ int zcit_cmd_tmf(struct zcit_conn *conn, const struct iscsi_tm *req,
 	cmd->tmf = function;
 	cmd->cmdsn = be32_to_cpu(req->cmdsn);
 	cmd->ref_cmdsn = be32_to_cpu(req->refcmdsn);
+	spin_lock_bh(&conn->sess->lock);
+	cmd->ref_unseen = zcit_sn_in_window(cmd->ref_cmdsn,
+					    conn->sess->exp_cmdsn,
+					    conn->sess->max_cmdsn);
+	spin_unlock_bh(&conn->sess->lock);
 	cmd->se_cmd.tag = be32_to_cpu((__force __be32)req->itt);
 	if (target_submit_tmr(&cmd->se_cmd, conn->sess->se_sess, cmd->sense,
 			      scsilun_to_int(&cmd->lun), cmd, type, GFP_NOIO,
@@ -212,9 +217,11 @@ int zcit_cmd_tmf(struct zcit_conn *conn, const struct iscsi_tm *req,
  * zcit_cmd_tmf_response() - the iSCSI answer to a TMF LIO has handled
  * @cmd: the TMF request
  *
- * RFC 7143 11.5.1: an ABORT TASK whose task is not found but whose
- * RefCmdSN is older than the request's own CmdSN is complete: the task
- * was answered already or will never come.
+ * RFC 7143 11.5.1: an ABORT TASK whose task is not found, whose
+ * RefCmdSN was within the CmdSN window when the request came (the task
+ * was never received) and older than the request's own CmdSN, is complete:
+ * the CmdSN counts as received.  A task answered already is "does not
+ * exist".
  *
  * Return: ISCSI_TMF_RSP_*.
  */
@@ -223,7 +230,7 @@ u8 zcit_cmd_tmf_response(struct zcit_cmd *cmd)
 	u8 r = cmd->se_cmd.se_tmr_req->response;
 
 	if (r == TMR_TASK_DOES_NOT_EXIST &&
-	    cmd->tmf == ISCSI_TM_FUNC_ABORT_TASK &&
+	    cmd->tmf == ISCSI_TM_FUNC_ABORT_TASK && cmd->ref_unseen &&
 	    zcit_sn_lt(cmd->ref_cmdsn, cmd->cmdsn))
 		return ISCSI_TMF_RSP_COMPLETE;
 	switch (r) {

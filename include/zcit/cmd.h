@@ -57,6 +57,7 @@ enum {
  * @datasn: Data-In and R2T PDUs sent (ExpDataSN)
  * @cmdsn: CmdSN of a TMF request
  * @ref_cmdsn: RefCmdSN of an ABORT TASK
+ * @ref_unseen: @ref_cmdsn was within the CmdSN window (not yet received)
  * @tmf: the TMF function
  * @sense: sense buffer
  */
@@ -80,6 +81,7 @@ struct zcit_cmd {
 	u32 datasn;
 	u32 cmdsn;
 	u32 ref_cmdsn;
+	bool ref_unseen;
 	u8 tmf;
 	u8 sense[TRANSPORT_SENSE_BUFFER];
 };
