@@ -110,7 +110,13 @@ int zcit_cmd_submit(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 	cmd->lun = req->lun;
 	if (!(req->opcode & ISCSI_OP_IMMEDIATE))
 		set_bit(ZCIT_CMD_WINDOW, &cmd->flags);
-	if (req->flags & ISCSI_FLAG_CMD_WRITE)
+	/*
+	 * RFC 7143 11.3.1: R and W may be set with an EDTL of 0; then no data
+	 * moves, and LIO reports the CDB's length as a residual overflow.
+	 */
+	if (!edtl)
+		dir = DMA_NONE;
+	else if (req->flags & ISCSI_FLAG_CMD_WRITE)
 		dir = DMA_TO_DEVICE;
 	else if (req->flags & ISCSI_FLAG_CMD_READ)
 		dir = DMA_FROM_DEVICE;

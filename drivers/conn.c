@@ -886,9 +886,10 @@ static int zcit_conn_scsi_cmd(struct zcit_conn *conn)
 {
 	struct iscsi_scsi_req *req = (struct iscsi_scsi_req *)conn->rx_hdr;
 	bool immediate = req->opcode & ISCSI_OP_IMMEDIATE;
-	bool w = req->flags & ISCSI_FLAG_CMD_WRITE;
-	bool r = req->flags & ISCSI_FLAG_CMD_READ;
 	u32 edtl = be32_to_cpu(req->data_length);
+	/* 11.3.1: with an EDTL of 0, R and W mean nothing. */
+	bool w = edtl && (req->flags & ISCSI_FLAG_CMD_WRITE);
+	bool r = edtl && (req->flags & ISCSI_FLAG_CMD_READ);
 	u32 dlen = conn->rx_lens.data;
 	struct zcit_xfer x;
 	struct zcit_cmd *cmd;
