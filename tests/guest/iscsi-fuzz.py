@@ -127,6 +127,7 @@ class Conn:
         self.buf = b""
         self.eof = False
         self.hd = False  # header digests, both ways
+        self.dd = False  # data digests, both ways
         self.cmdsn = 1
         self.statsn = 0
         self.tsih = 0
@@ -173,11 +174,14 @@ class Conn:
         bhs = self.buf[:48]
         hl = 48 + bhs[4] * 4 + (4 if self.hd else 0)
         dlen = dsl_of(bhs)
-        total = hl + dlen + (-dlen % 4)
+        dend = hl + dlen + (-dlen % 4)
+        total = dend + (4 if self.dd and dlen else 0)
         self._fill(total, deadline)
         pdu, self.buf = self.buf[:total], self.buf[total:]
         if self.hd and pdu[hl - 4:hl] != digest(pdu[:hl - 4]):
             raise Fail("target's header digest is wrong")
+        if total > dend and pdu[dend:total] != digest(pdu[hl:dend]):
+            raise Fail("target's data digest is wrong (opcode 0x%02x)" % bhs[0])
         return bhs, pdu[hl:hl + dlen]
 
     def wait_close(self, secs):
