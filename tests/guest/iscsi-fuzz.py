@@ -1515,7 +1515,8 @@ def d_status(c, itt, secs, what, r2ts=0):
                 continue
             if not bhs[1] & C_F:
                 raise Fail("%s: Data-In with S but not F" % what)
-            r.update(status=bhs[3], flags=bhs[1], s_bit=True, resid=u32(bhs, 44))
+            r.update(status=bhs[3], flags=bhs[1], s_bit=True, resid=u32(bhs, 44),
+                     maxcmdsn=u32(bhs, 32))
             return r
         if bhs[2] != 0 or not bhs[1] & C_F:
             raise Fail("%s: %s flags 0x%02x" % (what, describe(bhs), bhs[1]))
@@ -1524,7 +1525,7 @@ def d_status(c, itt, secs, what, r2ts=0):
         if seg:
             n = struct.unpack(">H", seg[:2])[0]
             r["sense"] = seg[2:2 + n]
-        r.update(status=bhs[3], flags=bhs[1], resid=u32(bhs, 44))
+        r.update(status=bhs[3], flags=bhs[1], resid=u32(bhs, 44), maxcmdsn=u32(bhs, 32))
         return r
 
 
@@ -2001,6 +2002,146 @@ def data_cmdsn_ahead_by_one(env, c):
         got.append(want.pop(itt))
     c.check_exp = True
     return "answered " + ", ".join(got) + ", " + survives(c)
+
+
+# EDTL and the CDB's length disagree; LUNs and LBAs that do not exist
+
+@case("data", "read-edtl-short")
+def data_read_edtl_short(env, c):
+    # 4096 bytes asked for, EDTL 512: 512 sent, residual overflow 3584
+    dlogin(c)
+    r = d_cmd(c, cdb_rw(0x28, 2300, 8), BLOCK, C_F | C_R, "READ(10) 8 blocks, EDTL 512")
+    want_good(r, "READ(10) 8 blocks, EDTL 512", BLOCK, O_BIT, 7 * BLOCK)
+    return "512 bytes, O, residual %d, " % r["resid"] + survives(c)
+
+
+@cases("data", [("read-edtl-0", C_F | C_R), ("read-edtl-0-no-r", C_F)])
+def data_read_edtl_0(env, c, flags):
+    # nothing can be sent: a SCSI Response, residual overflow 512
+    dlogin(c)
+    r = d_cmd(c, cdb_rw(0x28, 2300, 1), 0, flags, "READ(10) 1 block, EDTL 0")
+    want_good(r, "READ(10) 1 block, EDTL 0", 0, O_BIT, BLOCK)
+    if r["s_bit"]:
+        raise Fail("READ(10) EDTL 0: an empty Data-In, want a SCSI Response")
+    return "SCSI Response, O, residual 512, " + survives(c)
+
+
+@case("data", "write-edtl-short")
+def data_write_edtl_short(env, c):
+    # 4096 bytes to write, EDTL 512 (immediate): LIO refuses the overflow
+    dlogin(c)
+    r = d_cmd(c, cdb_rw(0x2A, 2300, 8), BLOCK, C_F | C_W, "WRITE(10) 8 blocks, EDTL 512",
+              b"\x12" * BLOCK)
+    return want_check(r, "WRITE(10) 8 blocks, EDTL 512", 5) + ", " + survives(c)
+
+
+@case("data", "write-beyond-end")
+def data_write_beyond_end(env, c):
+    # 16 MiB is 32768 blocks: LBA 32764 + 8 ends past it
+    dlogin(c)
+    r = d_cmd(c, cdb_rw(0x2A, 32764, 8), 4096, C_F | C_W, "WRITE(10) past the end",
+              b"\x13" * 4096)
+    return want_check(r, "WRITE(10) past the end", 5) + ", " + survives(c)
+
+
+@cases("data", [("lun-not-mapped-tur", False), ("lun-not-mapped-write-unsolicited", True)])
+def data_lun_not_mapped(env, c, write):
+    # LUN 5 is not mapped: CHECK CONDITION, ILLEGAL REQUEST; unsolicited
+    # data sent for the refused write right behind it is dropped
+    dlogin(c, InitialR2T="No", FirstBurstLength=4096)
+    if not write:
+        r = d_cmd(c, cdb_tur(), 0, C_F, "TUR to LUN 5", lun=5)
+    else:
+        pdu, itt = scsi_pdu(c, cdb_rw(0x2A, 0, 8), 4096, C_W, b"\x14" * 1024, lun=5)
+        c.send(pdu)
+        send_burst(c, itt, RSV, 1024, b"\x14" * 3072, piece=1024, lun=5)
+        r = d_status(c, itt, env.bound_post, "WRITE(10) to LUN 5")
+    return want_check(r, "LUN 5", 5) + ", " + survives(c)
+
+
+@case("data", "tag-pool-exhausted")
+def data_tag_pool_exhausted(env, c):
+    """The CmdSN window full of writes waiting for data, and 32 immediate
+    ones (the tags beyond the window): one more immediate write is
+    answered TASK SET FULL, its immediate data skipped, and the
+    connection still answers pings; then it is reset with ~100 writes
+    waiting for data."""
+    dlogin(c)
+    r = d_cmd(c, cdb_tur(), 0, C_F, "TUR")
+    want_good(r, "TUR", 0)
+    dping(c)
+    n = (r["maxcmdsn"] - c.cmdsn + 1) & 0xFFFFFFFF
+    if not 1 <= n <= 4096:
+        raise Fail("CmdSN window of %d" % n)
+    itts = []
+    c.check_exp = False  # ExpCmdSN moves as the target takes the writes
+    for i in range(n + 32):
+        pdu, itt = scsi_pdu(c, cdb_rw(0x2A, 2400, 1), BLOCK, C_F | C_W, imm=i >= n)
+        c.send(pdu)
+        itts.append(itt)
+    pdu, last = scsi_pdu(c, cdb_rw(0x2A, 2400, 1), BLOCK, C_F | C_W, b"\x15" * BLOCK, imm=True)
+    c.send(pdu)
+    want = set(itts)
+    full = False
+    while want or not full:
+        bhs, data = dread(c, env.bound_post, "%d writes, TASK SET FULL (%d R2Ts to come)" %
+                          (n + 33, len(want)))
+        itt, op = u32(bhs, 16), bhs[0] & 0x3F
+        if op == OP_R2T and itt in want:
+            want.discard(itt)
+        elif op == OP_SCSI_RSP and itt == last and bhs[3] == 0x28 and not full:
+            full = True
+        else:
+            raise Fail("got %s (%d R2Ts to come)" % (describe(bhs, data), len(want)))
+    r = "%d R2Ts, TASK SET FULL, %s" % (n + 32, dping(c))
+    rst_close(c)
+    return r + ", reset"
+
+
+def relogin_works(env, c):
+    x = Conn(env, c.isid)
+    try:
+        dlogin(x)
+        return "next login: " + tur(x)
+    finally:
+        x.close()
+
+
+@cases("data", [("reset-write-pending", 0), ("reset-mid-data-out", 1),
+                ("reset-mid-immediate-data", 2)])
+def data_reset_during_write(env, c, where):
+    dlogin(c)
+    if where == 2:
+        pdu, _ = scsi_pdu(c, cdb_rw(0x2A, 2500, 8), 4096, C_F | C_W, b"\x16" * 4096)
+        c.send(pdu[:48 + 1000])
+    else:
+        itt, ttt, _ = write_until_r2t(c, 2500)
+        if where == 1:
+            c.send(data_out_pdu(c, itt, ttt, 0, 0, b"\x16" * 4096, True)[:48 + 1000])
+    time.sleep(0.2)
+    rst_close(c)
+    return "reset, " + relogin_works(env, c)
+
+
+@case("data", "logout-write-pending")
+def data_logout_write_pending(env, c):
+    # the session ends; the write waiting for data goes with it
+    dlogin(c)
+    write_until_r2t(c, 2600)
+    c.send(c.ffp_pdu(OP_LOGOUT, flags=F_T | 0))
+    bhs, data = dread(c, env.bound_post, "Logout")
+    if bhs[0] & 0x3F != OP_LOGOUT_RSP or bhs[2] != 0:
+        raise Fail("Logout: got %s" % describe(bhs, data))
+    return "logout response 0, " + expect_close(c, "after Logout") + ", " + relogin_works(env, c)
+
+
+@case("data", "tur-immediate")
+def data_tur_immediate(env, c):
+    # an immediate command takes no CmdSN: ExpCmdSN does not move
+    dlogin(c)
+    r = d_cmd(c, cdb_tur(), 0, C_F, "immediate TUR", imm=True)
+    want_good(r, "immediate TUR", 0)
+    return "tur good, " + survives(c)
 
 
 # task management
