@@ -10,9 +10,9 @@ timeout. Controls (the same paths with valid input) must succeed, so that
 a target that refuses everything fails.
 
 Category "data" needs LUN 0 (16 MiB or more, blocks of 512) mapped for
-the initiator on the None target, whose param/InitialR2T is No: SCSI
-commands, well-formed and not, each answer checked field by field; LUN
-RESET runs alone after the other cases.
+the initiator on the None target, whose param/InitialR2T is No and
+param/MaxOutstandingR2T 4: SCSI commands, well-formed and not, each
+answer checked field by field; LUN RESET runs alone after the others.
 
   iscsi-fuzz.py [options]
       --host H --port P        default 127.0.0.1 3260
@@ -243,6 +243,7 @@ class Conn:
                 raise Fail("expected a Login Response, got opcode 0x%02x" % bhs[0])
             data += seg
             self.statsn = struct.unpack(">I", bhs[24:28])[0] + 1
+            self.exp_max = struct.unpack(">II", bhs[28:36])
             st = status_of(bhs)
             if st:
                 return st, bhs[1], {}, bhs
@@ -1376,12 +1377,17 @@ def ops(**over):
 
 def dlogin(c, **over):
     """Log in to the None target offering ops(**over); the negotiated
-    values of the keys overridden (declarations aside) must be those."""
+    values of the keys overridden (declarations aside) must be those.
+    Notes the CmdSN window the session starts with."""
     got = c.login_none(op_keys=ops(**over))
     for k, v in over.items():
         if k != "MaxRecvDataSegmentLength" and got.get(k) != str(v):
             raise Fail("%s=%s not negotiated: %r" % (k, v, got.get(k)))
     c.check_exp = True
+    c.max_burst = int(got.get("MaxBurstLength", 262144))
+    c.window = (c.exp_max[1] - c.exp_max[0] + 1) & 0xFFFFFFFF
+    if not 1 <= c.window <= 4096:
+        raise Fail("login: ExpCmdSN %d MaxCmdSN %d" % c.exp_max)
     return got
 
 
@@ -1511,6 +1517,10 @@ def d_status(c, itt, secs, what, r2ts=0):
                             len(r["data"])))
             r["data"] += seg
             r["n"] += 1
+            seq_end = len(r["data"]) % c.max_burst == 0
+            if bool(bhs[1] & C_F) != (seq_end or bool(bhs[1] & S_BIT)):
+                raise Fail("%s: Data-In DataSN %d flags 0x%02x: F where no sequence ends, "
+                           "or none where one does" % (what, u32(bhs, 36), bhs[1]))
             if not bhs[1] & S_BIT:
                 continue
             if not bhs[1] & C_F:
@@ -1554,9 +1564,15 @@ def d_cmd(c, cdb, edtl, flags, what, data=b"", lun=0, secs=None, **kw):
     return d_status(c, itt, secs or c.env.bound_post, what)
 
 
-def tur(c, what="TEST UNIT READY", lun=0):
+def tur(c, what="TEST UNIT READY", lun=0, window=False):
+    """A TUR answered GOOD; with window, nothing else outstanding, the
+    CmdSN window must be as wide as at login (no slot leaked)."""
     r = d_cmd(c, cdb_tur(), 0, C_F, what, lun=lun)
     want_good(r, what, 0)
+    if window and (r["maxcmdsn"] - c.cmdsn + 1) & 0xFFFFFFFF != c.window:
+        raise Fail("%s: MaxCmdSN %d with ExpCmdSN %d: a window of %d, %d at login" %
+                   (what, r["maxcmdsn"], c.cmdsn, (r["maxcmdsn"] - c.cmdsn + 1) & 0xFFFFFFFF,
+                    c.window))
     return "tur good"
 
 
@@ -1569,9 +1585,14 @@ def read_blocks(c, lba, n, what="READ(10)", lun=0):
 
 
 def dping(c, what="ping"):
+    """An immediate NOP-Out with data (digests as negotiated), answered
+    next."""
     payload = b"zcit-pin"
-    c.send(c.ffp_pdu(OP_NOP_OUT, data=payload))
+    c.itt += 1
     itt = c.itt
+    c.send(frame(c, struct.pack(">BBxxB3s8sIIII16s", IMM | OP_NOP_OUT, 0x80, 0,
+                                struct.pack(">I", len(payload))[1:], b"\0" * 8, itt, RSV,
+                                c.cmdsn, c.statsn, b"\0" * 16), payload))
     bhs, data = dread(c, c.env.bound_post, what)
     if bhs[0] & 0x3F != OP_NOP_IN or u32(bhs, 16) != itt or data != payload:
         raise Fail("%s: got %s, not the NOP-In" % (what, describe(bhs, data)))
@@ -1580,7 +1601,7 @@ def dping(c, what="ping"):
 
 def survives(c):
     """The connection still works: a ping, then a command in order."""
-    return dping(c, "ping after") + ", " + tur(c, "TEST UNIT READY after")
+    return dping(c, "ping after") + ", " + tur(c, "TEST UNIT READY after", window=True)
 
 
 def expect_reject(c, sent, reasons, what, r2t_itt=None):
@@ -1593,6 +1614,8 @@ def expect_reject(c, sent, reasons, what, r2t_itt=None):
         bhs, data = dread(c, c.env.bound_post, what)
     if bhs[0] & 0x3F != OP_REJECT:
         raise Fail("%s: got %s, not a Reject" % (what, describe(bhs, data)))
+    if u32(bhs, 16) != RSV:
+        raise Fail("%s: Reject with ITT 0x%08x, not 0xffffffff" % (what, u32(bhs, 16)))
     if bhs[2] not in reasons:
         raise Fail("%s: Reject reason 0x%02x, want %s" %
                    (what, bhs[2], "/".join("0x%02x" % r for r in reasons)))
@@ -2144,6 +2167,137 @@ def data_tur_immediate(env, c):
     return "tur good, " + survives(c)
 
 
+# lengths not multiple of 4 (padding), several bursts and R2Ts, writes
+# interleaved
+
+@cases("data", [("write-odd-lengths", False), ("write-odd-lengths-digest", True)])
+def data_write_odd_lengths(env, c, dd):
+    # immediate 3 bytes, then an R2T for 509 in Data-Out of 250 and 259:
+    # every piece padded
+    dlogin(c, **({"DataDigest": "CRC32C"} if dd else {}))
+    c.dd = dd
+    data = pattern(7 + dd, BLOCK)
+    lba = 2800 + 10 * dd
+    pdu, itt = scsi_pdu(c, cdb_rw(0x2A, lba, 1), BLOCK, C_F | C_W, data[:3])
+    c.send(pdu)
+    ttt = expect_r2t(c, itt, 3, 509, 0, "WRITE(10)")
+    c.send(data_out_pdu(c, itt, ttt, 0, 3, data[3:253], False))
+    c.send(data_out_pdu(c, itt, ttt, 1, 253, data[253:], True))
+    want_good(d_status(c, itt, env.bound_post, "WRITE(10)", r2ts=1), "WRITE(10)", 0)
+    if read_blocks(c, lba, 1) != data:
+        raise Fail("read back differs")
+    return "3 + 250 + 259 bytes, read back equal, " + dping(c)
+
+
+@cases("data", [("read-edtl-510", False), ("read-edtl-510-digest", True)])
+def data_read_edtl_510(env, c, dd):
+    # READ of 512 bytes into 510: 510 bytes (2 of padding), O, residual 2
+    dlogin(c, **({"DataDigest": "CRC32C"} if dd else {}))
+    c.dd = dd
+    r = d_cmd(c, cdb_rw(0x28, 2800, 1), 510, C_F | C_R, "READ(10) EDTL 510")
+    want_good(r, "READ(10) EDTL 510", 510, O_BIT, 2)
+    return "510 bytes, O, residual 2, " + survives(c)
+
+
+@case("data", "read-multi-burst")
+def data_read_multi_burst(env, c):
+    # 32 KiB in Data-In of 4096, sequences of 8192: F on every second
+    dlogin(c, MaxBurstLength=8192, FirstBurstLength=4096, MaxRecvDataSegmentLength=4096)
+    r = d_cmd(c, cdb_rw(0x28, 2900, 64), 64 * BLOCK, C_F | C_R, "READ(10) 32 KiB")
+    want_good(r, "READ(10) 32 KiB", 64 * BLOCK)
+    if r["n"] != 8 or not r["s_bit"]:
+        raise Fail("READ(10) 32 KiB: %d Data-In, S %s; want 8" % (r["n"], r["s_bit"]))
+    return "8 Data-In in 4 sequences"
+
+
+@case("data", "write-r2t-outstanding-4")
+def data_write_r2t_outstanding_4(env, c):
+    # MaxOutstandingR2T=4 (the TPG allows 4): the four R2Ts at once
+    dlogin(c, MaxOutstandingR2T=4, MaxBurstLength=8192, FirstBurstLength=4096)
+    data = pattern(9, 80 * BLOCK)
+    pdu, itt = scsi_pdu(c, cdb_rw(0x2A, 3000, 80), len(data), C_F | C_W)
+    c.send(pdu)
+    ttts = [expect_r2t(c, itt, i * 8192, 8192, i, "WRITE(10) R2T %d" % i) for i in range(4)]
+    for i, ttt in enumerate(ttts):
+        send_burst(c, itt, ttt, i * 8192, data[i * 8192:(i + 1) * 8192])
+    # the last R2T, for what is left, once one is answered
+    ttt = expect_r2t(c, itt, 32768, 8192, 4, "WRITE(10) R2T 4")
+    send_burst(c, itt, ttt, 32768, data[32768:])
+    want_good(d_status(c, itt, env.bound_post, "WRITE(10)", r2ts=5), "WRITE(10)", 0)
+    if read_blocks(c, 3000, 80) != data:
+        raise Fail("read back differs")
+    return "4 R2Ts outstanding, then the 5th, read back equal"
+
+
+@case("data", "writes-interleaved")
+def data_writes_interleaved(env, c):
+    # two writes waiting for data; a READ answered meanwhile; then their
+    # Data-Out interleaved
+    dlogin(c)
+    a, b = pattern(10, 4096), pattern(11, 4096)
+    pa, ia = scsi_pdu(c, cdb_rw(0x2A, 3100, 8), 4096, C_F | C_W)
+    c.send(pa)
+    ta = expect_r2t(c, ia, 0, 4096, 0, "WRITE A")
+    pb, ib = scsi_pdu(c, cdb_rw(0x2A, 3110, 8), 4096, C_F | C_W)
+    c.send(pb)
+    tb = expect_r2t(c, ib, 0, 4096, 0, "WRITE B")
+    read_blocks(c, 3120, 2, "READ(10) while two writes wait")
+    c.send(data_out_pdu(c, ib, tb, 0, 0, b[:2048], False))
+    c.send(data_out_pdu(c, ia, ta, 0, 0, a[:2048], False))
+    c.send(data_out_pdu(c, ib, tb, 1, 2048, b[2048:], True))
+    c.send(data_out_pdu(c, ia, ta, 1, 2048, a[2048:], True))
+    left = {ia: "A", ib: "B"}
+    while left:
+        bhs, data = dread(c, env.bound_post, "WRITE " + ", ".join(left.values()))
+        if bhs[0] & 0x3F != OP_SCSI_RSP or u32(bhs, 16) not in left or bhs[3] != GOOD or \
+                u32(bhs, 36) != 1:
+            raise Fail("got %s" % describe(bhs, data))
+        del left[u32(bhs, 16)]
+    if read_blocks(c, 3100, 8) != a or read_blocks(c, 3110, 8) != b:
+        raise Fail("read back differs")
+    return "both good, read back equal, " + survives(c)
+
+
+@cases("data", [("dout-dsl-over-mrdsl", True), ("immediate-dsl-over-mrdsl", False)])
+def data_dsl_over_mrdsl(env, c, dout):
+    # a data segment longer than the target's MaxRecvDataSegmentLength
+    # cannot be taken: the connection is dropped
+    dlogin(c)
+    n = c.mrdsl + 4
+    if dout:
+        itt, ttt, _ = write_until_r2t(c, 3200, 64)
+        pdu = data_out_pdu(c, itt, ttt, 0, 0, b"\x17" * n, True)
+    else:
+        pdu, _ = scsi_pdu(c, cdb_rw(0x2A, 3200, 64), 32768, C_F | C_W, b"\x17" * n)
+    c.send(pdu)
+    return expect_close(c, "DataSegmentLength %d > %d" % (n, c.mrdsl))
+
+
+@case("data", "immediate-data-not-negotiated")
+def data_immediate_not_negotiated(env, c):
+    dlogin(c, ImmediateData="No")
+    pdu, _ = scsi_pdu(c, cdb_rw(0x2A, 3200, 1), BLOCK, C_F | C_W, b"\x18" * BLOCK)
+    return reject_then_survive(c, pdu, R_PROTO, "immediate data with ImmediateData=No")
+
+
+@case("data", "abort-answered-task")
+def data_abort_answered_task(env, c):
+    # RFC 7143 11.5.1 b: the task is gone but RefCmdSN is older than the
+    # TMF's CmdSN: Function complete
+    dlogin(c)
+    cmdsn = c.cmdsn
+    pdu, itt = scsi_pdu(c, cdb_tur(), 0, C_F)
+    c.send(pdu)
+    want_good(d_status(c, itt, env.bound_post, "TUR"), "TUR", 0)
+    pdu, titt = tmf_pdu(c, TMF_ABORT_TASK, itt, cmdsn)
+    c.send(pdu)
+    bhs, data = dread(c, env.bound_post, "ABORT TASK")
+    if bhs[0] & 0x3F != OP_TMF_RSP or u32(bhs, 16) != titt or bhs[2] != 0:
+        raise Fail("ABORT TASK of an answered task: got %s, want Function complete" %
+                   describe(bhs, data))
+    return "function complete, " + survives(c)
+
+
 # task management
 
 @case("data", "abort-write")
@@ -2215,7 +2369,8 @@ def data_lun_reset(env, c):
     if r["status"] != CHECK_CONDITION or (k, asc) != (6, 0x29):
         raise Fail("TUR after LUN RESET: status 0x%02x sense %s, want UNIT ATTENTION 29h" %
                    (r["status"], r["sense"].hex()))
-    return "function complete, late Data-Out dropped, unit attention 29h, " + tur(c)
+    return "function complete, late Data-Out dropped, unit attention 29h, " + \
+        tur(c, window=True)
 
 
 # ---- runner ----
