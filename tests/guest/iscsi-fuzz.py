@@ -1964,6 +1964,29 @@ def data_dout_after_good(env, c):
     return "dropped, " + survives(c)
 
 
+@case("data", "dout-never-sent")
+def data_dout_never_sent(env, c):
+    """An R2T never answered: at ErrorRecoveryLevel 0 the connection is
+    dropped once the ACL's dataout_timeout (3 s) passes, as
+    iscsi_target_mod does; else the write holds its tag, CmdSN slot and
+    LUN reference for as long as the initiator answers pings."""
+    dlogin(c)
+    write_until_r2t(c, 3300)
+    t0, bound = time.monotonic(), 10
+    while True:
+        try:
+            bhs, data = c.recv_pdu(max(0.01, bound - (time.monotonic() - t0)))
+        except Closed:
+            return "closed %.1fs after the R2T" % (time.monotonic() - t0)
+        except Timeout:
+            raise Fail("still open %ds after an R2T never answered (dataout_timeout 3 s)" %
+                       bound)
+        if bhs[0] & 0x3F != OP_NOP_IN or u32(bhs, 16) != RSV:
+            raise Fail("got %s" % describe(bhs, data))
+        c.send(frame(c, struct.pack(">BB2xI8sI4sII16s", IMM | OP_NOP_OUT, 0x80, 0, b"\0" * 8,
+                                    RSV, bhs[20:24], c.cmdsn, c.statsn, b"\0" * 16)))
+
+
 # malformed AHS
 
 @cases("data", [
