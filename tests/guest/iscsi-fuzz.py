@@ -2321,6 +2321,77 @@ def data_abort_answered_task(env, c):
     return "function complete, " + survives(c)
 
 
+@case("data", "unsol-after-f")
+def data_unsol_after_f(env, c):
+    # the command's F bit said no unsolicited Data-Out follows
+    dlogin(c, InitialR2T="No", FirstBurstLength=4096)
+    pdu, itt = scsi_pdu(c, cdb_rw(0x2A, 1900, 16), 8192, C_F | C_W, b"\x19" * 1024)
+    c.send(pdu)
+    return reject_then_close(c, data_out_pdu(c, itt, RSV, 0, 1024, b"\x19" * 1024, True),
+                             R_PROTO, "unsolicited Data-Out after F", itt)
+
+
+@cases("data", [("tmf-lun-reset-unmapped-lun", TMF_LUN_RESET),
+                ("tmf-abort-task-unmapped-lun", TMF_ABORT_TASK)])
+def data_tmf_unmapped_lun(env, c, func):
+    dlogin(c)
+    pdu, titt = tmf_pdu(c, func, 0x5555, (c.cmdsn + 0x40000000) & 0xFFFFFFFF, lun=5)
+    c.send(pdu)
+    bhs, data = dread(c, env.bound_post, "TMF %d to LUN 5" % func)
+    if bhs[0] & 0x3F != OP_TMF_RSP or u32(bhs, 16) != titt or bhs[2] != 2:
+        raise Fail("TMF %d to LUN 5: got %s, want LUN does not exist" %
+                   (func, describe(bhs, data)))
+    return "LUN does not exist, " + survives(c)
+
+
+def trickle(c, b, step=7):
+    """Send in pieces of step bytes, each its own TCP segment."""
+    for i in range(0, len(b), step):
+        c.send(b[i:i + step])
+        time.sleep(0.0005)
+
+
+@cases("data", [("write-trickled", False), ("write-trickled-digest", True)])
+def data_write_trickled(env, c, dd):
+    # every PDU in 7-byte pieces: header, immediate data, Data-Out, their
+    # padding and digests each cut across receive passes
+    dlogin(c, **({"DataDigest": "CRC32C", "HeaderDigest": "CRC32C"} if dd else {}))
+    c.dd = c.hd = dd
+    data = pattern(12 + dd, 8 * BLOCK)
+    lba = 3400 + 10 * dd
+    pdu, itt = scsi_pdu(c, cdb_rw(0x2A, lba, 8), len(data), C_F | C_W, data[:1001])
+    trickle(c, pdu)
+    ttt = expect_r2t(c, itt, 1001, len(data) - 1001, 0, "WRITE(10)")
+    trickle(c, data_out_pdu(c, itt, ttt, 0, 1001, data[1001:2002], False) +
+            data_out_pdu(c, itt, ttt, 1, 2002, data[2002:], True))
+    want_good(d_status(c, itt, env.bound_post, "WRITE(10)", r2ts=1), "WRITE(10)", 0)
+    if read_blocks(c, lba, 8) != data:
+        raise Fail("read back differs")
+    return "read back equal, " + survives(c)
+
+
+@case("data", "readback-4mib-slow-reader")
+def data_readback_4mib_slow_reader(env, c):
+    # 4 MiB written (immediate 8192, then R2Ts of MaxBurstLength), then
+    # read back by a reader that starts 1 s late: more than the socket
+    # buffers of both ends take at first, so the Data-In wait on TCP
+    dlogin(c)
+    data = pattern(14, 4 << 20)
+    blocks = len(data) // BLOCK
+    pdu, itt = scsi_pdu(c, cdb_rw(0x2A, 8192, blocks), len(data), C_F | C_W, data[:8192])
+    c.send(pdu)
+    n = answer_r2ts(c, itt, data, 8192, 262144, "WRITE(10) 4 MiB", piece=8192)
+    want_good(d_status(c, itt, env.bound_post, "WRITE(10) 4 MiB", r2ts=n), "WRITE(10)", 0)
+    pdu, itt = scsi_pdu(c, cdb_rw(0x28, 8192, blocks), len(data), C_F | C_R)
+    c.send(pdu)
+    time.sleep(1)
+    r = d_status(c, itt, env.bound_post, "READ(10) 4 MiB")
+    want_good(r, "READ(10) 4 MiB", len(data))
+    if r["data"] != data:
+        raise Fail("read back differs")
+    return "%d R2Ts, %d Data-In, read back equal, " % (n, r["n"]) + survives(c)
+
+
 # task management
 
 @case("data", "abort-write")
