@@ -30,15 +30,18 @@
 #                           (300 seeded mutations of valid first requests),
 #                           data (SCSI commands to LUN 0: TUR, INQUIRY,
 #                           READ, WRITE with immediate data, R2T and
-#                           unsolicited Data-Out, read back; R+W, bad
-#                           immediate data, huge EDTL, bad Data-Out
+#                           unsolicited Data-Out, odd lengths, trickled
+#                           PDUs, a slow reader, read back; R+W, bad
+#                           immediate data, EDTL huge/short/0, bad Data-Out
 #                           TTT/DataSN/offset/length/F/digest, Data-Out
-#                           for no task, bad AHS, CmdSN outside the window
-#                           or one ahead, ABORT TASK of a write waiting
-#                           for data, unknown TMF functions, SNACK; then,
-#                           alone, LUN RESET: the answer expected field by
-#                           field, or a Reject carrying our header, then a
-#                           close or a ping and TUR still answered),
+#                           for no task or never sent, bad AHS, CmdSN
+#                           outside the window or one ahead, a full tag
+#                           pool, resets and Logout with writes pending,
+#                           ABORT TASK of a write waiting for data, unknown
+#                           TMF functions, SNACK; then, alone, LUN RESET:
+#                           the answer expected field by field, or a Reject
+#                           carrying our header, then a close or a ping and
+#                           TUR still answered, the CmdSN window intact),
 #                           parallel (100 half-open logins: 64 held until
 #                           their timeout, the rest closed at once, a
 #                           session keeps answering, a login works after)
