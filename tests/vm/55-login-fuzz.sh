@@ -7,7 +7,10 @@
 #
 # zcit only (ZCIT_LOGIN_FABRICS is not used: the bounds are zcit's). Targets
 # on 127.0.0.1:3260, demo mode off, attrib/login_timeout=5 (the minimum) on both:
-#   T1 = $IQN1, ACL $INI1, AuthMethod None
+#   T1 = $IQN1, ACL $INI1, AuthMethod None, LUN 0 = 16 MiB rd_mcp "fuzz"
+#        (mapped to the ACL), param/InitialR2T=No and MaxOutstandingR2T=4
+#        (so that a session may negotiate unsolicited Data-Out and several
+#        R2Ts; the cases that offer Yes and 1 get those)
 #   T2 = $IQN2, ACL $INI1, CHAP required, mutual credentials configured
 # tests/guest/iscsi-fuzz.py runs the seeded cases (seed $ZCIT_FUZZ_SEED,
 # default 1) in parallel, each with a bounded wait (25 s before the target
@@ -25,6 +28,20 @@
 #                           storm), keys, chap, abort (RST/FIN at each
 #                           point of a login), mutate
 #                           (300 seeded mutations of valid first requests),
+#                           data (SCSI commands to LUN 0: TUR, INQUIRY,
+#                           READ, WRITE with immediate data, R2T and
+#                           unsolicited Data-Out, odd lengths, trickled
+#                           PDUs, a slow reader, read back; R+W, bad
+#                           immediate data, EDTL huge/short/0, bad Data-Out
+#                           TTT/DataSN/offset/length/F/digest, Data-Out
+#                           for no task or never sent, bad AHS, CmdSN
+#                           outside the window or one ahead, a full tag
+#                           pool, resets and Logout with writes pending,
+#                           ABORT TASK of a write waiting for data, unknown
+#                           TMF functions, SNACK; then, alone, LUN RESET:
+#                           the answer expected field by field, or a Reject
+#                           carrying our header, then a close or a ping and
+#                           TUR still answered, the CmdSN window intact),
 #                           parallel (100 half-open logins: 64 held until
 #                           their timeout, the rest closed at once, a
 #                           session keeps answering, a login works after)
@@ -45,7 +62,7 @@ SEED=${ZCIT_FUZZ_SEED:-1}
 PORTAL=127.0.0.1:3260
 T1=$CFS/iscsi/$IQN1/tpgt_1
 T2=$CFS/iscsi/$IQN2/tpgt_1
-CATS="dsl ahs opcode ffp digest cbit stage ids keys chap abort mutate parallel"
+CATS="dsl ahs opcode ffp digest cbit stage ids keys chap abort mutate data parallel"
 W=/tmp/fuzz
 FARGS=(--initiator "$INI1" --t-none "$IQN1" --t-chap "$IQN2"
 	--chap user1:secret1secret:mutual1:msecret1secret)
@@ -55,14 +72,20 @@ configure() {
 	load_fabric zcit &&
 		"$LIO" target "$IQN1" 1 &&
 		"$LIO" portal "$IQN1" 1 $PORTAL &&
-		"$LIO" acl "$IQN1" 1 "$INI1" &&
+		"$LIO" backstore rd fuzz 16 &&
+		"$LIO" lun "$IQN1" 1 0 rd/fuzz &&
+		"$LIO" acl "$IQN1" 1 "$INI1" 0=0 &&
 		echo 0 >"$T1/attrib/authentication" &&
 		echo 5 >"$T1/attrib/login_timeout" &&
+		echo No >"$T1/param/InitialR2T" &&
+		echo 4 >"$T1/param/MaxOutstandingR2T" &&
 		"$LIO" target "$IQN2" 1 &&
 		"$LIO" portal "$IQN2" 1 $PORTAL &&
 		"$LIO" acl "$IQN2" 1 "$INI1" &&
 		"$LIO" chap "$IQN2" 1 "$INI1" user1 secret1secret mutual1 msecret1secret &&
 		echo 5 >"$T2/attrib/login_timeout" &&
+		grep -qx No "$T1/param/InitialR2T" &&
+		grep -qx 4 "$T1/param/MaxOutstandingR2T" &&
 		grep -qx 0 "$T1/attrib/generate_node_acls" &&
 		grep -qx 0 "$T2/attrib/generate_node_acls" &&
 		grep -qx 1 "$T2/attrib/authentication"
