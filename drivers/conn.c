@@ -79,6 +79,20 @@ struct zcit_tx {
 	u8 buf[];
 };
 
+/**
+ * struct zcit_ooo - a SCSI Command that came before its CmdSN's turn
+ * @node: in &struct zcit_conn.ooo
+ * @cmdsn: its CmdSN
+ * @ahs: TotalAHSLength in bytes
+ * @hdr: BHS and AHS
+ */
+struct zcit_ooo {
+	struct list_head node;
+	u32 cmdsn;
+	u32 ahs;
+	u8 hdr[];
+};
+
 static struct workqueue_struct *zcit_wq;
 static atomic_t zcit_logins = ATOMIC_INIT(0);
 /* Every connection, so that module unload can close them. */
@@ -353,6 +367,7 @@ static void zcit_conn_release(struct work_struct *work)
 {
 	struct zcit_conn *conn =
 		container_of(work, struct zcit_conn, release_work);
+	struct zcit_ooo *o, *otmp;
 	struct zcit_tx *tx, *tmp;
 
 	/* The timers first: they queue the io work. */
@@ -380,6 +395,8 @@ static void zcit_conn_release(struct work_struct *work)
 	}
 	list_for_each_entry_safe(tx, tmp, &conn->tx_list, node)
 		kvfree(tx);
+	list_for_each_entry_safe(o, otmp, &conn->ooo, node)
+		kfree(o);
 	if (conn->txp.buf)
 		page_frag_free(conn->txp.buf);
 	zcit_page_frag_cache_drain(&conn->tx_frag);
@@ -558,6 +575,7 @@ static int zcit_conn_build_r2t(struct zcit_conn *conn, struct zcit_cmd *cmd)
 	if (ret)
 		return ret;
 	zcit_xfer_next_r2t(&cmd->xfer, &r2t);
+	cmd->rx_last = jiffies;
 	zcit_conn_sn(conn, &sn, false);
 	zcit_build_r2t((struct iscsi_r2t_rsp *)conn->txp.buf, cmd->itt,
 		       &cmd->lun, r2t.ttt, r2t.r2tsn, r2t.offset, r2t.len, &sn);
@@ -879,6 +897,84 @@ static void zcit_conn_busy(struct zcit_conn *conn, itt_t itt)
 }
 
 /*
+ * RFC 7143 4.2.2.1: a command whose CmdSN is ahead of ExpCmdSN waits for
+ * the ones before it.  One without data is parked (its header kept) and
+ * reading goes on, since the missing commands may come on this very
+ * connection; it is taken up again by zcit_conn_unpark().  One with data
+ * following waits in the receive state machine for another connection of
+ * the session to fill the gap; alone on its session, it never could:
+ * that is a protocol error.
+ */
+static int zcit_conn_early_cmd(struct zcit_conn *conn, bool unsolicited)
+{
+	struct iscsi_scsi_req *req = (struct iscsi_scsi_req *)conn->rx_hdr;
+	u32 cmdsn = be32_to_cpu(req->cmdsn), len;
+	struct zcit_ooo *o;
+	int ret;
+
+	if (conn->rx_lens.data || unsolicited) {
+		if (READ_ONCE(conn->sess->nr_conns) > 1) {
+			conn->rx_stage = ZCIT_RX_CMDSN;
+			return 0;
+		}
+		pr_warn_ratelimited("%pISpc: CmdSN %u ahead of the session, with data: closing\n",
+				    &conn->peer, cmdsn);
+		conn->close_after_tx = true;
+		ret = zcit_conn_reject(conn, ISCSI_REASON_PROTOCOL_ERROR);
+		return ret ? ret : zcit_conn_rx_skip(conn);
+	}
+	list_for_each_entry(o, &conn->ooo, node)
+		if (o->cmdsn == cmdsn) {
+			/* The same CmdSN twice: the second is dropped. */
+			zcit_conn_rx_next(conn);
+			return 0;
+		}
+	if (conn->nr_ooo >= conn->sess->cmdsn_depth) {
+		conn->close_after_tx = true;
+		ret = zcit_conn_reject(conn, ISCSI_REASON_PROTOCOL_ERROR);
+		return ret ? ret : zcit_conn_rx_skip(conn);
+	}
+	len = ZCIT_BHS_LEN + conn->rx_lens.ahs;
+	o = kmalloc(struct_size(o, hdr, len), GFP_KERNEL);
+	if (!o)
+		return -ENOMEM;
+	o->cmdsn = cmdsn;
+	o->ahs = conn->rx_lens.ahs;
+	memcpy(o->hdr, conn->rx_hdr, len);
+	list_add_tail(&o->node, &conn->ooo);
+	conn->nr_ooo++;
+	zcit_conn_rx_next(conn);
+	return 0;
+}
+
+static int zcit_conn_scsi_cmd(struct zcit_conn *conn);
+
+/* Between PDUs: run the parked command whose turn has come, if any. */
+static bool zcit_conn_unpark(struct zcit_conn *conn, int *ret)
+{
+	struct zcit_sess *sess = conn->sess;
+	struct zcit_ooo *o;
+	u32 exp;
+
+	spin_lock_bh(&sess->lock);
+	exp = sess->exp_cmdsn;
+	spin_unlock_bh(&sess->lock);
+	list_for_each_entry(o, &conn->ooo, node) {
+		if (o->cmdsn != exp)
+			continue;
+		list_del(&o->node);
+		conn->nr_ooo--;
+		memcpy(conn->rx_hdr, o->hdr, ZCIT_BHS_LEN + o->ahs);
+		conn->rx_lens = (struct zcit_pdu_lens){ .ahs = o->ahs };
+		conn->rx_bad = false;
+		kfree(o);
+		*ret = zcit_conn_scsi_cmd(conn);
+		return true;
+	}
+	return false;
+}
+
+/*
  * RFC 7143 11.3: a SCSI Command, header in.  It waits for its CmdSN, goes
  * to LIO, and its immediate data, if any, goes to its buffers.
  */
@@ -904,10 +1000,9 @@ static int zcit_conn_scsi_cmd(struct zcit_conn *conn)
 	}
 	if (!immediate) {
 		ret = zcit_sess_take_cmdsn(conn->sess, be32_to_cpu(req->cmdsn));
-		if (ret == -EAGAIN) {
-			conn->rx_stage = ZCIT_RX_CMDSN;
-			return 0;
-		}
+		if (ret == -EAGAIN)
+			return zcit_conn_early_cmd(conn, w && !(req->flags &
+							      ISCSI_FLAG_CMD_FINAL));
 		if (ret) {
 			/* RFC 7143 4.2.2.1: outside the window: dropped. */
 			pr_debug("%pISpc: CmdSN %u outside the window\n",
@@ -1005,6 +1100,7 @@ static int zcit_conn_data_out(struct zcit_conn *conn)
 	}
 	conn->rx_cmd = cmd;
 	cmd->rx_busy = true;
+	cmd->rx_last = jiffies;
 	conn->rx_pos = offset;
 	conn->rx_left = dlen;
 	conn->rx_stage = ZCIT_RX_WAITBUF;
@@ -1211,6 +1307,13 @@ static int zcit_conn_try_recv(struct zcit_conn *conn)
 			buf = conn->rx_tail;
 			break;
 		default:
+			if (conn->rx_stage == ZCIT_RX_BHS && !conn->rx_off &&
+			    conn->nr_ooo && zcit_conn_unpark(conn, &ret)) {
+				if (ret)
+					return ret;
+				progress = 1;
+				continue;
+			}
 			buf = conn->rx_hdr;
 			break;
 		}
@@ -1542,6 +1645,7 @@ static void zcit_conn_take_lists(struct zcit_conn *conn)
 		set_bit(ZCIT_CMD_WP, &cmd->flags);
 		cmd->rx_cur.sg = cmd->se_cmd.t_data_sg;
 		cmd->rx_cur.start = 0;
+		cmd->rx_last = jiffies;
 		if (WARN_ON_ONCE(!test_bit(ZCIT_CMD_RX, &cmd->flags)))
 			zcit_conn_cmd_execute(conn, cmd);
 		else
@@ -1581,6 +1685,19 @@ static bool zcit_conn_tick_work(struct zcit_conn *conn)
 	if (!conn->sess->se_sess)
 		return true;
 	nacl = to_zcit_nacl(conn->sess->se_sess->se_node_acl);
+	/*
+	 * As iscsi_target_mod at ErrorRecoveryLevel 0: write data that stops
+	 * coming for attrib/dataout_timeout seconds ends the connection.
+	 */
+	t = nacl->attrib[ZCIT_NA_DATAOUT_TIMEOUT];
+	list_for_each_entry(cmd, &conn->rx_cmds, rx_node)
+		if (t && test_bit(ZCIT_CMD_WP, &cmd->flags) &&
+		    time_after(jiffies, cmd->rx_last + t * HZ)) {
+			pr_info("%pISpc: no Data-Out for ITT 0x%08x in %u s: closing\n",
+				&conn->peer,
+				be32_to_cpu((__force __be32)cmd->itt), t);
+			return false;
+		}
 	t = nacl->attrib[ZCIT_NA_NOPIN_TIMEOUT];
 	rt = nacl->attrib[ZCIT_NA_NOPIN_RESPONSE_TIMEOUT];
 	if (conn->ping_out) {
@@ -1690,6 +1807,7 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 	INIT_LIST_HEAD(&conn->tx_list);
 	INIT_LIST_HEAD(&conn->rx_cmds);
 	INIT_LIST_HEAD(&conn->tx_cmds);
+	INIT_LIST_HEAD(&conn->ooo);
 	init_llist_head(&conn->wp_llist);
 	init_llist_head(&conn->rsp_llist);
 	spin_lock_init(&conn->cmd_lock);

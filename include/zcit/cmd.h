@@ -51,6 +51,7 @@ enum {
  * @rsp: what LIO asked to send (set before @lnode is queued)
  * @xfer: write data bookkeeping
  * @rx_busy: a PDU's data is being received into the buffers
+ * @rx_last: jiffies of the last sign of its write data (Data-Out, R2T)
  * @rx_cur: receive cursor in the buffers
  * @tx_cur: send cursor in the buffers
  * @tx_sent: read data sent
@@ -74,6 +75,7 @@ struct zcit_cmd {
 	u8 tx;
 	u8 rsp;
 	bool rx_busy;
+	unsigned long rx_last;
 	struct zcit_xfer xfer;
 	struct zcit_sg_cur rx_cur;
 	struct zcit_sg_cur tx_cur;

@@ -147,6 +147,8 @@ enum {
  * @ping_ttt: its TTT
  * @ping_out: a ping waits for its NOP-Out
  * @tmr_pending: TMF requests LIO has not answered
+ * @ooo: SCSI Commands parked until their CmdSN's turn (io work only)
+ * @nr_ooo: how many
  */
 struct zcit_conn {
 	struct list_head node;
@@ -216,6 +218,8 @@ struct zcit_conn {
 	u32 ping_ttt;
 	bool ping_out;
 	u32 tmr_pending;
+	struct list_head ooo;
+	u32 nr_ooo;
 };
 
 /* conn.c: the transport */

@@ -2305,8 +2305,9 @@ def data_immediate_not_negotiated(env, c):
 
 @case("data", "abort-answered-task")
 def data_abort_answered_task(env, c):
-    # RFC 7143 11.5.1 b: the task is gone but RefCmdSN is older than the
-    # TMF's CmdSN: Function complete
+    # RFC 7143 11.5.1 c: the task is gone and its RefCmdSN is below
+    # ExpCmdSN, outside the window: Task does not exist (case b, Function
+    # complete, is for a RefCmdSN still within the window: never received)
     dlogin(c)
     cmdsn = c.cmdsn
     pdu, itt = scsi_pdu(c, cdb_tur(), 0, C_F)
@@ -2315,10 +2316,10 @@ def data_abort_answered_task(env, c):
     pdu, titt = tmf_pdu(c, TMF_ABORT_TASK, itt, cmdsn)
     c.send(pdu)
     bhs, data = dread(c, env.bound_post, "ABORT TASK")
-    if bhs[0] & 0x3F != OP_TMF_RSP or u32(bhs, 16) != titt or bhs[2] != 0:
-        raise Fail("ABORT TASK of an answered task: got %s, want Function complete" %
+    if bhs[0] & 0x3F != OP_TMF_RSP or u32(bhs, 16) != titt or bhs[2] != 1:
+        raise Fail("ABORT TASK of an answered task: got %s, want Task does not exist" %
                    describe(bhs, data))
-    return "function complete, " + survives(c)
+    return "task does not exist, " + survives(c)
 
 
 @case("data", "unsol-after-f")
