@@ -111,7 +111,6 @@ static void zcit_conn_queue_io(struct zcit_conn *conn)
 	if (!test_bit(ZCIT_CONN_DEAD, &conn->flags))
 		queue_work_on(conn->cpu, zcit_wq, &conn->io_work);
 }
-
 /**
  * zcit_conn_request_io() - have the io work of a connection run
  * @conn: the connection; the caller keeps it alive
@@ -241,7 +240,9 @@ void zcit_conn_cmd_expect_data(struct zcit_conn *conn, struct zcit_cmd *cmd)
  * zcit_conn_cmd_ready() - LIO has a response for a command: queue it
  * @cmd: the command (cmd->rsp says which response)
  *
- * Any context.
+ * Any context.  Called from the connection's own io work (LIO answering
+ * within target_submit()), it needs no requeue: the io work takes its
+ * lists in again before it stops.
  */
 void zcit_conn_cmd_ready(struct zcit_cmd *cmd)
 {
@@ -251,7 +252,7 @@ void zcit_conn_cmd_ready(struct zcit_cmd *cmd)
 	llist_add(&cmd->lnode, &conn->rsp_llist);
 	if (test_bit(ZCIT_CONN_DEAD, &conn->flags))
 		wake_up(&conn->cmd_wq);
-	else
+	else if (current_work() != &conn->io_work)
 		zcit_conn_queue_io(conn);
 }
 
@@ -259,7 +260,7 @@ void zcit_conn_cmd_ready(struct zcit_cmd *cmd)
  * zcit_conn_cmd_write_pending() - LIO has buffers for a write's data
  * @cmd: the command
  *
- * Any context.
+ * Any context; from the connection's io work, as zcit_conn_cmd_ready().
  */
 void zcit_conn_cmd_write_pending(struct zcit_cmd *cmd)
 {
@@ -268,7 +269,7 @@ void zcit_conn_cmd_write_pending(struct zcit_cmd *cmd)
 	llist_add(&cmd->wp_node, &conn->wp_llist);
 	if (test_bit(ZCIT_CONN_DEAD, &conn->flags))
 		wake_up(&conn->cmd_wq);
-	else
+	else if (current_work() != &conn->io_work)
 		zcit_conn_queue_io(conn);
 }
 
