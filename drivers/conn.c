@@ -111,6 +111,7 @@ static void zcit_conn_queue_io(struct zcit_conn *conn)
 	if (!test_bit(ZCIT_CONN_DEAD, &conn->flags))
 		queue_work_on(conn->cpu, zcit_wq, &conn->io_work);
 }
+
 /**
  * zcit_conn_request_io() - have the io work of a connection run
  * @conn: the connection; the caller keeps it alive
