@@ -249,7 +249,6 @@ void zcit_conn_cmd_ready(struct zcit_cmd *cmd)
 {
 	struct zcit_conn *conn = cmd->conn;
 
-	set_bit(ZCIT_CMD_RSP, &cmd->flags);
 	llist_add(&cmd->lnode, &conn->rsp_llist);
 	if (test_bit(ZCIT_CONN_DEAD, &conn->flags))
 		wake_up(&conn->cmd_wq);
@@ -317,7 +316,6 @@ static void zcit_conn_cmd_detach(struct zcit_conn *conn, struct zcit_cmd *cmd)
 static void zcit_conn_cmd_execute(struct zcit_conn *conn, struct zcit_cmd *cmd)
 {
 	zcit_conn_cmd_detach(conn, cmd);
-	set_bit(ZCIT_CMD_DATA_DONE, &cmd->flags);
 	target_execute_cmd(&cmd->se_cmd);
 }
 
@@ -349,8 +347,7 @@ static void zcit_conn_drain_cmds(struct zcit_conn *conn)
 			if (!test_bit(ZCIT_CMD_WP, &cmd->flags))
 				continue;	/* LIO has not got that far */
 			zcit_conn_cmd_detach(conn, cmd);
-			set_bit(ZCIT_CMD_DATA_DONE, &cmd->flags);
-			/* As iscsi_target_mod: LIO completes what it started. */
+					/* As iscsi_target_mod: LIO completes what it started. */
 			target_complete_cmd(&cmd->se_cmd, SAM_STAT_TASK_ABORTED);
 		}
 		if (!atomic_read(&conn->nr_cmds))
@@ -893,7 +890,7 @@ static void zcit_conn_busy(struct zcit_conn *conn, itt_t itt)
 	struct iscsi_scsi_rsp rsp;
 	struct zcit_sn sn;
 
-	zcit_sess_sn(conn, &sn);
+	zcit_conn_sn(conn, &sn, true);
 	zcit_build_scsi_rsp(&rsp, itt, &st, 0, 0, &sn);
 	zcit_conn_queue_pdu(conn, &rsp, NULL, 0);
 }
@@ -1356,7 +1353,7 @@ static int zcit_conn_reject(struct zcit_conn *conn, u8 reason)
 	struct iscsi_reject rej;
 	struct zcit_sn sn;
 
-	zcit_sess_sn(conn, &sn);
+	zcit_conn_sn(conn, &sn, true);
 	zcit_build_reject(&rej, reason, &sn);
 	return zcit_conn_queue_pdu(conn, &rej, conn->rx_hdr, ZCIT_BHS_LEN);
 }
@@ -1441,7 +1438,7 @@ static int zcit_conn_nop_out(struct zcit_conn *conn)
 	}
 	/* 11.18.5: the ping data is echoed, within what we may send. */
 	dlen = min(dlen, conn->max_xmit_dsl);
-	zcit_sess_sn(conn, &sn);
+	zcit_conn_sn(conn, &sn, true);
 	zcit_build_nopin(&rsp, req, dlen, &sn);
 	return zcit_conn_queue_pdu(conn, &rsp, conn->rx_data, dlen);
 }
@@ -1469,7 +1466,7 @@ static int zcit_conn_logout(struct zcit_conn *conn)
 		response = ISCSI_LOGOUT_RECOVERY_UNSUPPORTED;
 		break;
 	}
-	zcit_sess_sn(conn, &sn);
+	zcit_conn_sn(conn, &sn, true);
 	zcit_build_logout_rsp(&rsp, req, response, &sn);
 	ret = zcit_conn_queue_pdu(conn, &rsp, NULL, 0);
 	if (ret || response != ISCSI_LOGOUT_SUCCESS)
@@ -1525,7 +1522,7 @@ static int zcit_conn_text(struct zcit_conn *conn)
 		 * empty response, F and C clear, whose TTT the next piece
 		 * carries.
 		 */
-		zcit_sess_sn(conn, &sn);
+		zcit_conn_sn(conn, &sn, true);
 		zcit_build_text_rsp(&rsp, req, false, 0, 0, &sn);
 		rsp.flags = 0;
 		rsp.ttt = cpu_to_be32(conn->text_ttt);
@@ -1554,7 +1551,7 @@ static int zcit_conn_text(struct zcit_conn *conn)
 	/* 11.11.2: the answer, in pieces the initiator collects by TTT. */
 	n = zcit_text_out_chunk(&conn->text_out, conn->max_xmit_dsl, &data,
 				&more);
-	zcit_sess_sn(conn, &sn);
+	zcit_conn_sn(conn, &sn, true);
 	zcit_build_text_rsp(&rsp, req, more, conn->text_ttt, n, &sn);
 	return zcit_conn_queue_pdu(conn, &rsp, data, n);
 }
@@ -1575,7 +1572,7 @@ static int zcit_conn_tmf(struct zcit_conn *conn)
 		mod_timer(&conn->tick_timer, jiffies + ZCIT_TICK_TMF);
 		return 0;
 	}
-	zcit_sess_sn(conn, &sn);
+	zcit_conn_sn(conn, &sn, true);
 	zcit_build_tm_rsp(&rsp, req->itt, response, &sn);
 	return zcit_conn_queue_pdu(conn, &rsp, NULL, 0);
 }
@@ -1731,7 +1728,7 @@ static void zcit_conn_ask_logout(struct zcit_conn *conn)
 
 	if (conn->sess->discovery)
 		return;
-	zcit_sess_sn(conn, &sn);
+	zcit_conn_sn(conn, &sn, true);
 	zcit_build_async_logout(&msg, ZCIT_ASYNC_LOGOUT_WAIT, &sn);
 	zcit_conn_queue_pdu(conn, &msg, NULL, 0);
 }

@@ -553,22 +553,6 @@ void zcit_sess_window_open(struct zcit_sess *sess)
 }
 
 /**
- * zcit_sess_sn() - sequence numbers for the next response on a connection
- * @conn: the connection
- * @sn: filled in; the response takes the connection's next StatSN
- */
-void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn)
-{
-	struct zcit_sess *sess = conn->sess;
-
-	sn->statsn = conn->statsn++;
-	spin_lock_bh(&sess->lock);
-	sn->exp_cmdsn = sess->exp_cmdsn;
-	sn->max_cmdsn = sess->max_cmdsn;
-	spin_unlock_bh(&sess->lock);
-}
-
-/**
  * zcit_sendtargets() - answer SendTargets (RFC 7143 appendix C)
  * @conn: the connection of a session
  * @val: "All", a target name, or "" (the session's own target)

@@ -29,10 +29,8 @@ enum zcit_cmd_tx {
 enum {
 	ZCIT_CMD_RX,		/* on the connection's rx_cmds: data expected */
 	ZCIT_CMD_WP,		/* LIO called write_pending: buffers exist */
-	ZCIT_CMD_RSP,		/* LIO queued its response */
 	ZCIT_CMD_ON_TX,		/* on the connection's tx_cmds */
 	ZCIT_CMD_WINDOW,	/* takes a CmdSN: MaxCmdSN moves when it ends */
-	ZCIT_CMD_DATA_DONE,	/* handed to LIO after its data phase */
 };
 
 /**

@@ -245,7 +245,6 @@ extern const struct zcit_login_ops zcit_login_ops;
 void zcit_sess_release_conn(struct zcit_conn *conn);
 void zcit_sess_ack_cmdsn(struct zcit_sess *sess, const struct iscsi_hdr *hdr,
 			 bool *drop);
-void zcit_sess_sn(struct zcit_conn *conn, struct zcit_sn *sn);
 int zcit_sess_take_cmdsn(struct zcit_sess *sess, u32 cmdsn);
 void zcit_sess_window_open(struct zcit_sess *sess);
 void zcit_sess_close(struct zcit_sess *sess, struct zcit_conn *except);
