@@ -101,6 +101,7 @@ int zcit_cmd_submit(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 	struct se_session *se_sess = conn->sess->se_sess;
 	u32 edtl = be32_to_cpu(req->data_length);
 	struct zcit_cmd *cmd;
+	int flags = TARGET_SCF_ACK_KREF;
 	int dir = DMA_NONE;
 
 	cmd = zcit_cmd_alloc(conn);
@@ -121,10 +122,17 @@ int zcit_cmd_submit(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 	else if (req->flags & ISCSI_FLAG_CMD_READ)
 		dir = DMA_FROM_DEVICE;
 	cmd->se_cmd.tag = be32_to_cpu((__force __be32)req->itt);
+	/*
+	 * LIO completes the command on the CPU of the connection's io work,
+	 * which sends the response (else on the CPU it was submitted from).
+	 */
+	if (conn->cpu != WORK_CPU_UNBOUND) {
+		cmd->se_cmd.cpuid = conn->cpu;
+		flags |= TARGET_SCF_USE_CPUID;
+	}
 	if (target_init_cmd(&cmd->se_cmd, se_sess, cmd->sense,
 			    scsilun_to_int(&cmd->lun), edtl,
-			    zcit_task_attr(req->flags), dir,
-			    TARGET_SCF_ACK_KREF | TARGET_SCF_USE_CPUID)) {
+			    zcit_task_attr(req->flags), dir, flags)) {
 		clear_bit(ZCIT_CMD_WINDOW, &cmd->flags);
 		zcit_cmd_unused(cmd);
 		return -ESHUTDOWN;
