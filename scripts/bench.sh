@@ -25,6 +25,9 @@
 #                   [ZCIT_BENCH_FABRICS]
 #   --no-ceiling    skip the TCP ceiling [ZCIT_BENCH_CEILING=0]
 #   --size MB       ramdisk size in MiB (default 512) [ZCIT_BENCH_SIZE_MB]
+#   --perf          count scheduling and network events per I/O in the guest
+#                   (perf stat): out/bench/<run>.out/perf-<fabric>-<case>.txt
+#                   [ZCIT_BENCH_PERF=1]
 #   --rounds N      run the whole sequence N times, interleaving the fabrics
 #                   in time; the table shows medians (default 1)
 #                   [ZCIT_BENCH_ROUNDS]
@@ -35,7 +38,7 @@ export LC_ALL=C
 cd "$(dirname "$0")/.."
 root=$PWD
 
-usage() { sed -n '4,32s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '4,35s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 kver=${ZCIT_KVER:-6.1}
 btime=${ZCIT_BENCH_TIME:-}
@@ -45,6 +48,7 @@ fabrics=${ZCIT_BENCH_FABRICS:-zcit lio tgt}
 ceiling=${ZCIT_BENCH_CEILING:-1}
 size=${ZCIT_BENCH_SIZE_MB:-512}
 rounds=${ZCIT_BENCH_ROUNDS:-1}
+perf=${ZCIT_BENCH_PERF:-0}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver) kver=$2; shift ;;
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--no-ceiling) ceiling=0 ;;
 	--size) size=$2; shift ;;
 	--rounds) rounds=$2; shift ;;
+	--perf) perf=1 ;;
 	-h | --help) usage ;;
 	*) echo "bench: unknown option $1" >&2; usage ;;
 	esac
@@ -102,7 +107,7 @@ vmargs=(--kver "$kver" --script tests/guest/bench.sh --mem 3G --timeout "$timeou
 	--env "ZCIT_BENCH_TIME=$btime" --env "ZCIT_BENCH_CASES=$cases"
 	--env "ZCIT_BENCH_FABRICS=$fabrics" --env "ZCIT_BENCH_CEILING=$ceiling"
 	--env "ZCIT_BENCH_SIZE_MB=$size" --env "ZCIT_BENCH_TOOL=$tool"
-	--env "ZCIT_BENCH_ROUNDS=$rounds")
+	--env "ZCIT_BENCH_ROUNDS=$rounds" --env "ZCIT_BENCH_PERF=$perf")
 vmrc=0
 ./tests/lib/vm.sh "${vmargs[@]}" &
 vmpid=$!
@@ -124,6 +129,22 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 qemu=$(qemu-system-x86_64 --version | head -n1)
 vmnote=
 [ "$vmrc" = 0 ] || vmnote="vm.sh exited $vmrc (see the console log)"
+
+# A warning for each session setup whose negotiated values (open-iscsi's
+# view) differ from one fabric to the other: their figures do not compare.
+negotiated() {
+	local f g ref
+	for f in "$outdir"/params-*.txt; do
+		[ -e "$f" ] || return 0
+		g=${f##*/params-}
+		ref=$outdir/params-${fabrics%% *}-${g#*-}
+		[ "$f" != "$ref" ] && [ -e "$ref" ] || continue
+		if ! diff -q <(sed -n '/Negotiated/,$p' "$ref") <(sed -n '/Negotiated/,$p' "$f") >/dev/null; then
+			echo "WARNING: negotiated values differ: ${ref##*/} ${f##*/}:"
+			diff <(sed -n '/Negotiated/,$p' "$ref") <(sed -n '/Negotiated/,$p' "$f") | grep '^[<>]'
+		fi
+	done
+}
 
 # The table: IOPS for the 4 KiB cases, MB/s for the 128 KiB ones, then
 # guest CPU µs per I/O; zcit/lio ratios when both have figures. With several
@@ -256,6 +277,7 @@ json() {
 	echo
 	echo "console log: $log"
 	echo "open-iscsi's negotiated values: $outdir/params-*.txt"
+	negotiated
 } >"$base.txt"
 json >"$base.json"
 cat "$base.txt"

@@ -7,7 +7,8 @@
 # iscsi_target_mod ("lio") and tgt, each serving one ramdisk LUN of
 # $ZCIT_BENCH_SIZE_MB MiB (zcit and lio: targetcli, rd_mcp; tgt: tgtd's rdwr
 # on a file in tmpfs) on 127.0.0.1:3260 to open-iscsi, one ACL for $INI, no
-# CHAP, every other setting at its default on both sides. fio (libaio,
+# CHAP, 256 KiB data segments both ways (see DSL), every other setting at
+# its default on both sides. fio (libaio,
 # direct=1, $ZCIT_BENCH_TIME s, time based) on the /dev/sdX of 1 or 4
 # sessions (open-iscsi node.session.nr_sessions; 4 sessions: one fio job per
 # disk, iodepth per job, group_reporting), digests off (none) and on (crc:
@@ -27,6 +28,9 @@
 # Writes $ZCIT_OUTDIR/results.tsv (kind fabric case iops MB/s cpu-µs/op
 # cpu% note round; MB = 10^6 bytes) and, per fabric and session setup,
 # params-<fabric>-s<N>-<digest>.txt (open-iscsi's negotiated values).
+# With ZCIT_BENCH_PERF=1, perf counts context switches, wake-ups, work
+# items, softirqs and packets during each fio run:
+# $ZCIT_OUTDIR/perf-<fabric>-<case>.txt, per second and per I/O.
 # Progress: "BENCH ..." lines on the console.
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
@@ -38,9 +42,16 @@ FABRICS=${ZCIT_BENCH_FABRICS:-zcit lio tgt}
 SIZE_MB=${ZCIT_BENCH_SIZE_MB:-512}
 CEILING=${ZCIT_BENCH_CEILING:-1}
 ROUNDS=${ZCIT_BENCH_ROUNDS:-1}
+PERF=${ZCIT_BENCH_PERF:-0}
 ROUND=1
 TOOL=${ZCIT_BENCH_TOOL:-}
 OUT=${ZCIT_OUTDIR:-/tmp}
+# Data segments of up to 256 KiB both ways on every fabric, so that all
+# negotiate the same values: iscsi_target_mod declares its
+# MaxXmitDataSegmentLength (default 262144) as its MaxRecvDataSegmentLength,
+# zcit its MaxRecvDataSegmentLength (default 8192), as RFC 7143 13.12 and
+# the attribute's name say.
+DSL=262144
 IQN=iqn.2003-01.org.linux-iscsi.zcit:bench
 INI=iqn.1994-05.com.redhat:bench
 PORTAL=127.0.0.1:3260
@@ -233,6 +244,32 @@ steady_cpu() {
 	}' "$1"
 }
 
+# perf_start: count scheduling and network events in the whole guest
+# during the middle of the fio run (sampling profiles are of no use under
+# TCG: the guest sees its CPUs idle).
+PERF_EVENTS="context-switches cpu-migrations sched:sched_wakeup
+	workqueue:workqueue_execute_start irq:softirq_entry net:netif_rx"
+perf_start() {
+	local e args=()
+	for e in $PERF_EVENTS; do args+=(-e "$e"); done
+	PERF_T=$((T > 4 ? T - 4 : 1))
+	(sleep 2 && exec perf stat -a -x, -o $W/perf.stat "${args[@]}" \
+		-- sleep $PERF_T) >$W/perf.err 2>&1 &
+	PERF_PID=$!
+}
+
+# perf_report NAME OPS-PER-S: $OUT/perf-NAME.txt: each count, per second
+# and per I/O.
+perf_report() {
+	wait $PERF_PID
+	awk -F, -v t=$PERF_T -v rate="$2" '
+	NF > 2 && $1 ~ /^[0-9]+$/ {
+		printf "%-36s %12d %10.0f/s %8.2f/IO\n", $3, $1, $1 / t,
+			(rate > 0 ? $1 / t / rate : 0)
+	}' $W/perf.stat >"$OUT/perf-$1.txt" 2>&1
+	cat $W/perf.stat $W/perf.err >>"$OUT/perf-$1.txt" 2>&1
+}
+
 # run_fio FABRIC RW BS DEPTH SESSIONS DIGEST
 run_fio() {
 	local fab=$1 rw=$2 bs=$3 qd=$4 ns=$5 dig=$6 name job d i=0 out dir spid
@@ -259,6 +296,7 @@ run_fio() {
 	# measured run count (not its start-up and exit).
 	sampler $W/samples &
 	spid=$!
+	[ "$PERF" = 1 ] && perf_start
 	timeout $((T + 120)) fio --output-format=json --output="$W/$name.json" "$job" >$W/fio.err 2>&1
 	kill $spid
 	wait $spid 2>/dev/null
@@ -284,6 +322,7 @@ print(d["total_ios"], round(d["iops"]), round(d["bw_bytes"] / 1e6, 1),
 		return 1
 	fi
 	read -r cpu pct WINDOW <<<"$(steady_cpu $W/samples "$t0" "$t1" "$rate")"
+	[ "$PERF" = 1 ] && perf_report "$fab-$name" "$rate"
 	record io "$fab" "$name" "$iops" "$mbps" "$cpu" "$pct" ""
 }
 
@@ -311,6 +350,8 @@ fabric_up() {
 			"/iscsi/$IQN/tpg1/luns create /backstores/ramdisk/rd0" \
 			"/iscsi/$IQN/tpg1/acls create $INI" \
 			"/iscsi/$IQN/tpg1 set attribute authentication=0" \
+			"/iscsi/$IQN/tpg1 set parameter MaxRecvDataSegmentLength=$DSL" \
+			"/iscsi/$IQN/tpg1 set parameter MaxXmitDataSegmentLength=$DSL" \
 			"exit" >$W/up.out 2>&1
 		local t=$CFS/iscsi/$IQN/tpgt_1
 		if ! [ -d "$t/lun/lun_0" ] || ! [ -d "$t/acls/$INI/lun_0" ] ||
@@ -336,7 +377,11 @@ fabric_up() {
 			tgtadm --lld iscsi --op update --mode target --tid 1 \
 				--name HeaderDigest --value CRC32C,None &&
 			tgtadm --lld iscsi --op update --mode target --tid 1 \
-				--name DataDigest --value CRC32C,None
+				--name DataDigest --value CRC32C,None &&
+			tgtadm --lld iscsi --op update --mode target --tid 1 \
+				--name MaxRecvDataSegmentLength --value $DSL &&
+			tgtadm --lld iscsi --op update --mode target --tid 1 \
+				--name MaxXmitDataSegmentLength --value $DSL
 		} >$W/up.out 2>&1 || { echo "tgtadm: $(tail -n1 $W/up.out)"; return 1; }
 		;;
 	*) echo "unknown fabric"; return 1 ;;
