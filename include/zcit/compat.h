@@ -10,6 +10,13 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 
+/* 6.12 moved <asm/unaligned.h> to <linux/unaligned.h>. */
+#ifdef ZCIT_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /*
  * 6.10 added per-fabric submission control to target_core_fabric_ops
  * (direct_submit_supp, default_submit_type).  zcit submits from its own
