@@ -65,3 +65,9 @@ wait_for() {
 		sleep 0.2
 	done
 }
+
+# kernel_log_clean: no sign of a kernel bug in dmesg (for a check of its
+# own; vm.sh also scans the whole console log afterwards).
+kernel_log_clean() {
+	! dmesg | grep -E 'BUG:|kernel BUG at|Oops|WARNING:|general protection|KASAN|blocked for more than|soft lockup|refcount_t|Call Trace:'
+}

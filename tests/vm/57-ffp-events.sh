@@ -51,10 +51,6 @@ unload() {
 	timeout 60 rmmod zcit
 }
 
-kernel_log_clean() {
-	! dmesg | grep -E 'BUG:|kernel BUG at|Oops|WARNING:|general protection|KASAN|blocked for more than|soft lockup|refcount_t|Call Trace:'
-}
-
 if [ ! -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]; then
 	t_skip zcit-all "no zcit.ko (run scripts/build.sh)"
 	t_done
