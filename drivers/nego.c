@@ -260,8 +260,17 @@ static u32 zcit_tpg_num(const struct zcit_nego *n, enum zcit_key key)
 	return v;
 }
 
+/*
+ * The target's preference for a boolean key.  zcit takes data in order
+ * only (see xfer.c): whatever param/ says, it wants DataPDUInOrder and
+ * DataSequenceInOrder, and with OR as their result function (RFC 7143
+ * 13.18, 13.19) that is what the session gets.
+ */
 static bool zcit_tpg_bool(const struct zcit_nego *n, enum zcit_key key)
 {
+	if (key == ZCIT_KEY_DATAPDUINORDER ||
+	    key == ZCIT_KEY_DATASEQUENCEINORDER)
+		return true;
 	return !strcmp(n->tpg->val[key], "Yes");
 }
 
@@ -277,6 +286,13 @@ static u32 zcit_tpg_pref(const struct zcit_nego *n, enum zcit_key key)
 	 */
 	if (key == ZCIT_KEY_FIRSTBURSTLENGTH)
 		v = min(v, zcit_tpg_num(n, ZCIT_KEY_MAXBURSTLENGTH));
+	/*
+	 * zcit recovers from errors at level 0 only (drops the connection):
+	 * it offers no more whatever param/ says (RFC 7143 13.20: the result
+	 * is the minimum).
+	 */
+	if (key == ZCIT_KEY_ERRORRECOVERYLEVEL)
+		v = 0;
 	return v;
 }
 

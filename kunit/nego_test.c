@@ -282,6 +282,16 @@ static void zcit_nego_test_bool(struct kunit *test)
 		      "DataSequenceInOrder=Yes");
 	expect_answer(test, c, "DataPDUInOrder", "No", "DataPDUInOrder=Yes");
 
+	/* In-order data only, whatever param/ says. */
+	c = ctx(test);
+	set_tpg(test, c, ZCIT_KEY_DATAPDUINORDER, "No");
+	set_tpg(test, c, ZCIT_KEY_DATASEQUENCEINORDER, "No");
+	expect_answer(test, c, "DataPDUInOrder", "No", "DataPDUInOrder=Yes");
+	KUNIT_EXPECT_TRUE(test, c->n->res.data_pdu_in_order);
+	expect_answer(test, c, "DataSequenceInOrder", "No",
+		      "DataSequenceInOrder=Yes");
+	KUNIT_EXPECT_TRUE(test, c->n->res.data_seq_in_order);
+
 	c = ctx(test);
 	set_tpg(test, c, ZCIT_KEY_INITIALR2T, "No");
 	expect_answer(test, c, "InitialR2T", "yes", "InitialR2T=Reject");
@@ -325,9 +335,10 @@ static void zcit_nego_test_numbers(struct kunit *test)
 	set_tpg(test, c, ZCIT_KEY_MAXBURSTLENGTH, "16777215");
 	expect_answer(test, c, "MaxConnections", "65535",
 		      "MaxConnections=65535");
+	/* ErrorRecoveryLevel 0 only, whatever param/ says. */
 	expect_answer(test, c, "ErrorRecoveryLevel", "1",
-		      "ErrorRecoveryLevel=1");
-	KUNIT_EXPECT_EQ(test, r->erl, 1);
+		      "ErrorRecoveryLevel=0");
+	KUNIT_EXPECT_EQ(test, r->erl, 0);
 	expect_answer(test, c, "MaxOutstandingR2T", "0X20",
 		      "MaxOutstandingR2T=32");
 	KUNIT_EXPECT_EQ(test, r->max_r2t, 32U);
