@@ -784,7 +784,8 @@ static void zcit_nego_test_to_params(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_MAXOUTSTANDINGR2T], "1");
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_DATAPDUINORDER], "Yes");
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_DATASEQUENCEINORDER], "Yes");
-	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_ERRORRECOVERYLEVEL], "1");
+	/* param/ said 1, the initiator 2: zcit does level 0 only. */
+	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_ERRORRECOVERYLEVEL], "0");
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_IFMARKER], "No");
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_OFMARKER], "No");
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_IFMARKINT], "Reject");
