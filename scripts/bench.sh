@@ -27,8 +27,8 @@
 #   --size MB       ramdisk size in MiB (default 512) [ZCIT_BENCH_SIZE_MB]
 #   --perf          count scheduling and network events per I/O in the guest
 #                   (perf stat): out/bench/<run>.out/perf-<fabric>-<case>.txt;
-#                   turning the events on patches kernel text, which hung a
-#                   TCG guest once in six runs
+#                   turning the events on patches kernel text: one of five
+#                   such runs hung the TCG guest there
 #                   [ZCIT_BENCH_PERF=1]
 #   --rounds N      run the whole sequence N times, interleaving the fabrics
 #                   in time; the table shows medians (default 1)
