@@ -207,19 +207,16 @@ void zcit_conn_cmd_expect_data(struct zcit_conn *conn, struct zcit_cmd *cmd)
 	list_add_tail(&cmd->rx_node, &conn->rx_cmds);
 }
 
-/**
- * zcit_conn_cmd_ready() - LIO has a response for a command: queue it
- * @cmd: the command (cmd->rsp says which response)
- *
- * Any context.  Called from the connection's own io work (LIO answering
- * within target_submit()), it needs no requeue: the io work takes its
+/*
+ * Put @node on one of the lists LIO's callbacks feed, and have the io work
+ * take it in.  Called from the connection's own io work (LIO answering
+ * within target_submit()), no requeue is needed: the io work takes its
  * lists in again before it stops.
  */
-void zcit_conn_cmd_ready(struct zcit_cmd *cmd)
+static void zcit_conn_cmd_post(struct zcit_conn *conn, struct llist_node *node,
+			       struct llist_head *list)
 {
-	struct zcit_conn *conn = cmd->conn;
-
-	llist_add(&cmd->lnode, &conn->rsp_llist);
+	llist_add(node, list);
 	if (test_bit(ZCIT_CONN_DEAD, &conn->flags))
 		wake_up(&conn->cmd_wq);
 	else if (current_work() != &conn->io_work)
@@ -227,20 +224,25 @@ void zcit_conn_cmd_ready(struct zcit_cmd *cmd)
 }
 
 /**
+ * zcit_conn_cmd_ready() - LIO has a response for a command: queue it
+ * @cmd: the command (cmd->rsp says which response)
+ *
+ * Any context.
+ */
+void zcit_conn_cmd_ready(struct zcit_cmd *cmd)
+{
+	zcit_conn_cmd_post(cmd->conn, &cmd->lnode, &cmd->conn->rsp_llist);
+}
+
+/**
  * zcit_conn_cmd_write_pending() - LIO has buffers for a write's data
  * @cmd: the command
  *
- * Any context; from the connection's io work, as zcit_conn_cmd_ready().
+ * Any context.
  */
 void zcit_conn_cmd_write_pending(struct zcit_cmd *cmd)
 {
-	struct zcit_conn *conn = cmd->conn;
-
-	llist_add(&cmd->wp_node, &conn->wp_llist);
-	if (test_bit(ZCIT_CONN_DEAD, &conn->flags))
-		wake_up(&conn->cmd_wq);
-	else if (current_work() != &conn->io_work)
-		zcit_conn_queue_io(conn);
+	zcit_conn_cmd_post(cmd->conn, &cmd->wp_node, &cmd->conn->wp_llist);
 }
 
 /*

@@ -170,6 +170,17 @@ int zcit_conn_build_cmd_pdu(struct zcit_conn *conn)
 	return 0;
 }
 
+/* The data segment of the PDU in: @len bytes at @pos of @cmd's buffers. */
+static void zcit_conn_rx_into(struct zcit_conn *conn, struct zcit_cmd *cmd,
+			      u32 pos, u32 len)
+{
+	conn->rx_cmd = cmd;
+	cmd->rx_busy = true;
+	conn->rx_pos = pos;
+	conn->rx_left = len;
+	conn->rx_stage = ZCIT_RX_WAITBUF;
+}
+
 /*
  * RFC 7143 11.3.6: the CDB is 16 bytes in the BHS, followed by the rest
  * from an Extended CDB AHS.  Make it one buffer (the AHS is moved down to
@@ -371,11 +382,7 @@ int zcit_conn_scsi_cmd(struct zcit_conn *conn)
 		zcit_conn_rx_next(conn);
 		return 0;
 	}
-	conn->rx_cmd = cmd;
-	cmd->rx_busy = true;
-	conn->rx_pos = 0;
-	conn->rx_left = dlen;
-	conn->rx_stage = ZCIT_RX_WAITBUF;
+	zcit_conn_rx_into(conn, cmd, 0, dlen);
 	return 0;
 }
 
@@ -432,12 +439,8 @@ int zcit_conn_data_out(struct zcit_conn *conn)
 		conn->close_after_tx = true;
 		return ret ? ret : zcit_conn_rx_skip(conn);
 	}
-	conn->rx_cmd = cmd;
-	cmd->rx_busy = true;
 	cmd->rx_last = jiffies;
-	conn->rx_pos = offset;
-	conn->rx_left = dlen;
-	conn->rx_stage = ZCIT_RX_WAITBUF;
+	zcit_conn_rx_into(conn, cmd, offset, dlen);
 	return 0;
 }
 
