@@ -71,3 +71,34 @@ wait_for() {
 kernel_log_clean() {
 	! dmesg | grep -E 'BUG:|kernel BUG at|Oops|WARNING:|general protection|KASAN|blocked for more than|soft lockup|refcount_t|Call Trace:'
 }
+
+# unload_zcit: rmmod must return; a leaked connection or session makes it wait
+# forever (zcit_conn_exit), so it runs in the background.
+unload_zcit() {
+	local p i
+	rmmod zcit &
+	p=$!
+	for i in $(seq 300); do
+		kill -0 $p 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 $p 2>/dev/null; then
+		echo "rmmod zcit still running after 60 s:"
+		cat /proc/$p/stack 2>/dev/null
+		cat /sys/module/zcit/refcnt 2>/dev/null
+		return 1
+	fi
+	wait $p
+}
+
+# zcit_only_start CONFIGURE: the start of a zcit-only test: skip it all
+# without zcit.ko, else load LIO core and check CONFIGURE (a function);
+# the test ends there if it fails.
+zcit_only_start() {
+	if [ ! -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]; then
+		t_skip zcit-all "no zcit.ko (run scripts/build.sh)"
+		t_done
+	fi
+	load_target_core
+	t_check configure "$1" || t_done
+}

@@ -96,33 +96,7 @@ fuzz_login() {
 	timeout 40 $FUZZ "${FARGS[@]}" --login "$1"
 }
 
-# unload: rmmod must return; a leaked connection or session makes it wait
-# forever (zcit_conn_exit), so it runs in the background.
-unload() {
-	local p i
-	rmmod zcit &
-	p=$!
-	for i in $(seq 300); do
-		kill -0 $p 2>/dev/null || break
-		sleep 0.2
-	done
-	if kill -0 $p 2>/dev/null; then
-		echo "rmmod zcit still running after 60 s:"
-		cat /proc/$p/stack 2>/dev/null
-		cat /sys/module/zcit/refcnt 2>/dev/null
-		return 1
-	fi
-	wait $p
-}
-
-if [ ! -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]; then
-	t_skip zcit-all "no zcit.ko (run scripts/build.sh)"
-	t_done
-fi
-load_target_core
-if ! t_check configure configure; then
-	t_done
-fi
+zcit_only_start configure
 
 echo "==== fuzz, seed $SEED ($(cut -d' ' -f1 /proc/uptime)s)"
 $FUZZ "${FARGS[@]}" --seed "$SEED" --bound-pre 25 --bound-post 12 --mutations 300 --parallel 100 \
@@ -152,7 +126,7 @@ t_check no-sessions-left wait_for 20 sh -c "
 	[ \"\$(cat $CFS/iscsi/$IQN2/fabric_statistics/iscsi_instance/sessions)\" = 0 ]"
 t_check clear "$LIO" clear
 rmdir "$CFS/iscsi" 2>/dev/null
-t_check unload unload
+t_check unload unload_zcit
 t_check kernel-log-clean kernel_log_clean
 echo "==== done ($(cut -d' ' -f1 /proc/uptime)s)"
 t_done

@@ -47,18 +47,7 @@ configure() {
 		grep -qx 1 "$T1/enable"
 }
 
-unload() {
-	timeout 60 rmmod zcit
-}
-
-if [ ! -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]; then
-	t_skip zcit-all "no zcit.ko (run scripts/build.sh)"
-	t_done
-fi
-load_target_core
-if ! t_check configure configure; then
-	t_done
-fi
+zcit_only_start configure
 
 # --t-none/--t-chap/--chap are required by the client; only the events
 # target is used.
@@ -83,6 +72,6 @@ t_check no-sessions-left wait_for 20 sh -c \
 	"[ \"\$(cat $CFS/iscsi/$IQN1/fabric_statistics/iscsi_instance/sessions)\" = 0 ]"
 t_check clear "$LIO" clear
 rmdir "$CFS/iscsi" 2>/dev/null
-t_check unload unload
+t_check unload unload_zcit
 t_check kernel-log-clean kernel_log_clean
 t_done
