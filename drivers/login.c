@@ -456,6 +456,50 @@ zcit_login_answer(struct zcit_login *l, const struct iscsi_login_req *req,
 	return nsg == ZCIT_STAGE_FFP ? ZCIT_LOGIN_DONE : ZCIT_LOGIN_REPLY;
 }
 
+/* The first PDU of a login: the identifiers it carries for good. */
+static void zcit_login_start(struct zcit_login *l,
+			     const struct iscsi_login_req *req)
+{
+	memcpy(l->isid, req->isid, sizeof(l->isid));
+	l->tsih = be16_to_cpu(req->tsih);
+	l->cid = be16_to_cpu(req->cid);
+	l->cmdsn = be32_to_cpu(req->cmdsn);
+	/* 11.13.4: the first response sets the connection's StatSN. */
+	l->statsn = be32_to_cpu(req->exp_statsn);
+	l->stage = ISCSI_LOGIN_CURRENT_STAGE(req->flags);
+	l->started = true;
+}
+
+/*
+ * The first complete request is in: find the target and what applies to
+ * the login there.  Return: 0 or a ZCIT_LS_* status.
+ */
+static u16 zcit_login_resolve(struct zcit_login *l, u8 csg)
+{
+	u16 status;
+
+	status = zcit_login_scan_names(l);
+	if (!status)
+		status = l->ops->resolve(l);
+	if (status)
+		return status;
+	if (zcit_nego_init(&l->nego, &l->pol.params, l->discovery,
+			   l->tsih == 0))
+		return ZCIT_LS_TARGET_ERR;
+	l->resolved = true;
+	/* 13.9: a normal session learns its portal group tag first. */
+	if (!l->discovery &&
+	    zcit_text_addf(&l->out, "TargetPortalGroupTag", "%u", l->pol.tpgt))
+		return ZCIT_LS_NO_RESOURCES;
+	/* 6.3: skipping security requires that None be allowed. */
+	if (csg == ZCIT_STAGE_OPERATIONAL) {
+		if (!zcit_auth_allows_none(l))
+			return ZCIT_LS_AUTH_FAILED;
+		l->auth = ZCIT_AUTH_DONE;
+	}
+	return 0;
+}
+
 /**
  * zcit_login_rx() - answer one Login Request
  * @l: the state
@@ -488,16 +532,8 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 	status = zcit_login_check_hdr(l, req);
 	if (status)
 		return zcit_login_reject(l, req, status, rsp);
-	if (first) {
-		memcpy(l->isid, req->isid, sizeof(l->isid));
-		l->tsih = be16_to_cpu(req->tsih);
-		l->cid = be16_to_cpu(req->cid);
-		l->cmdsn = be32_to_cpu(req->cmdsn);
-		/* 11.13.4: the first response sets the connection's StatSN. */
-		l->statsn = be32_to_cpu(req->exp_statsn);
-		l->stage = csg;
-		l->started = true;
-	}
+	if (first)
+		zcit_login_start(l, req);
 
 	/* 11.13.2: the initiator collects the rest of a long response. */
 	if (l->out.sent < l->out.len) {
@@ -520,31 +556,10 @@ enum zcit_login_result zcit_login_rx(struct zcit_login *l,
 	 * several PDUs (C bit): its last PDU is not the first one.
 	 */
 	names = !l->resolved;
-	if (!l->resolved) {
-		status = zcit_login_scan_names(l);
-		if (!status)
-			status = l->ops->resolve(l);
+	if (names) {
+		status = zcit_login_resolve(l, csg);
 		if (status)
 			return zcit_login_reject(l, req, status, rsp);
-		if (zcit_nego_init(&l->nego, &l->pol.params, l->discovery,
-				   l->tsih == 0))
-			return zcit_login_reject(l, req, ZCIT_LS_TARGET_ERR,
-						 rsp);
-		l->resolved = true;
-		/* 13.9: a normal session learns its portal group tag first. */
-		if (!l->discovery &&
-		    zcit_text_addf(&l->out, "TargetPortalGroupTag", "%u",
-				   l->pol.tpgt))
-			return zcit_login_reject(l, req, ZCIT_LS_NO_RESOURCES,
-						 rsp);
-		/* 6.3: skipping security requires that None be allowed. */
-		if (csg == ZCIT_STAGE_OPERATIONAL) {
-			if (!zcit_auth_allows_none(l))
-				return zcit_login_reject(l, req,
-							 ZCIT_LS_AUTH_FAILED,
-							 rsp);
-			l->auth = ZCIT_AUTH_DONE;
-		}
 	}
 
 	status = zcit_login_keys(l, csg, names);
