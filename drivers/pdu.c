@@ -7,6 +7,8 @@
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <zcit/compat.h>
+#include <scsi/scsi_common.h>
 #include <zcit/pdu.h>
 
 /**
@@ -50,6 +52,72 @@ int zcit_bhs_parse(const struct iscsi_hdr *hdr, u32 max_data,
 	if (lens->data > max_data)
 		return -EMSGSIZE;
 	return 0;
+}
+
+/**
+ * zcit_pdu_hdr_len() - bytes of a PDU's header on the wire
+ * @lens: what its BHS announced
+ * @hdr_digest: HeaderDigest=CRC32C
+ *
+ * Return: BHS, AHS and header digest (RFC 7143 11.2).
+ */
+u32 zcit_pdu_hdr_len(const struct zcit_pdu_lens *lens, bool hdr_digest)
+{
+	return ZCIT_BHS_LEN + lens->ahs + (hdr_digest ? ZCIT_DIGEST_LEN : 0);
+}
+
+/**
+ * zcit_pdu_tail_len() - bytes on the wire after a data segment
+ * @dlen: DataSegmentLength
+ * @data_digest: DataDigest=CRC32C
+ *
+ * Return: its padding and data digest; 0 when there is no data segment
+ * (RFC 7143 11.2: no digest then).
+ */
+u32 zcit_pdu_tail_len(u32 dlen, bool data_digest)
+{
+	if (!dlen)
+		return 0;
+	return zcit_pad4(dlen) + (data_digest ? ZCIT_DIGEST_LEN : 0);
+}
+
+/**
+ * zcit_pdu_cdb() - the whole CDB of a SCSI Command
+ * @hdr: its BHS followed by @ahs_len bytes of AHS; the extended CDB, if
+ *	any, is moved down to follow the BHS's CDB field
+ * @ahs_len: TotalAHSLength in bytes
+ *
+ * RFC 7143 11.3.6: the CDB is 16 bytes in the BHS, followed by the rest
+ * from an Extended CDB AHS (11.2.1.3), whose length counts a reserved
+ * byte.  At most one such AHS; every AHS must fit.
+ *
+ * Return: the CDB in @hdr, or NULL if the AHS are malformed or the CDB
+ * (by its operation code) is longer than what came.
+ */
+u8 *zcit_pdu_cdb(u8 *hdr, u32 ahs_len)
+{
+	u8 *ahs = hdr + ZCIT_BHS_LEN;
+	u8 *cdb = hdr + offsetof(struct iscsi_scsi_req, cdb);
+	u32 off = 0, ext = 0, alen, len;
+
+	while (off < ahs_len) {
+		if (ahs_len - off < 4)
+			return NULL;
+		alen = get_unaligned_be16(ahs + off);
+		len = ALIGN(3 + alen, 4);
+		if (!alen || len > ahs_len - off)
+			return NULL;
+		if (ahs[off + 2] == ISCSI_AHSTYPE_CDB) {
+			if (ext)
+				return NULL;
+			ext = alen - 1;	/* less the reserved byte */
+			memmove(ahs, ahs + off + 4, ext);
+		}
+		off += len;
+	}
+	if (scsi_command_size(cdb) > ISCSI_CDB_SIZE + ext)
+		return NULL;
+	return cdb;
 }
 
 static void zcit_put_sn(__be32 *statsn, __be32 *exp, __be32 *max,

@@ -38,6 +38,9 @@ struct zcit_pdu_lens {
 
 int zcit_bhs_parse(const struct iscsi_hdr *hdr, u32 max_data,
 		   struct zcit_pdu_lens *lens);
+u32 zcit_pdu_hdr_len(const struct zcit_pdu_lens *lens, bool hdr_digest);
+u32 zcit_pdu_tail_len(u32 dlen, bool data_digest);
+u8 *zcit_pdu_cdb(u8 *hdr, u32 ahs_len);
 
 /**
  * struct zcit_sn - the sequence numbers every target PDU carries
