@@ -7,9 +7,11 @@
  * is submitted with the split API (target_init_cmd(), target_submit_prep(),
  * target_submit()) from the connection's io work, with an acknowledgment
  * reference (TARGET_SCF_ACK_KREF) that the io work drops once the last
- * PDU of the command has been handed to TCP.  LIO's callbacks only queue
- * the command on a lock-free list of its connection and kick the io work,
- * which does all the sending (see conn.c).
+ * PDU of the command has been handed to TCP.  A command holds a reference
+ * on its connection.  LIO's callbacks only post the command to an inbox
+ * of its connection (zcit_conn_post()), which kicks the io work; that
+ * does all the sending (ffp_cmd.c).  Every call into LIO core for a
+ * command is in this file.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,7 +20,9 @@
 #include <scsi/scsi_proto.h>
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
+#include <target/target_core_backend.h>
 #include <zcit/conn.h>
+#include <zcit/session.h>
 #include <zcit/cmd.h>
 
 /* Tags beyond the CmdSN window: immediate commands and TMF requests. */
@@ -52,7 +56,7 @@ static struct zcit_cmd *zcit_cmd_alloc(struct zcit_conn *conn)
 	cmd->conn = conn;
 	INIT_LIST_HEAD(&cmd->rx_node);
 	INIT_LIST_HEAD(&cmd->tx_node);
-	zcit_conn_cmd_get(conn);
+	zcit_conn_get(conn);
 	return cmd;
 }
 
@@ -62,7 +66,7 @@ static void zcit_cmd_unused(struct zcit_cmd *cmd)
 	struct zcit_conn *conn = cmd->conn;
 
 	target_free_tag(conn->sess->se_sess, &cmd->se_cmd);
-	zcit_conn_cmd_put(conn);
+	zcit_conn_put(conn);
 }
 
 static int zcit_task_attr(u8 flags)
@@ -81,22 +85,16 @@ static int zcit_task_attr(u8 flags)
 }
 
 /**
- * zcit_cmd_submit() - hand a SCSI Command to LIO core
+ * zcit_cmd_init() - a SCSI Command for LIO core, before its CDB
  * @conn: the connection it came in on, in its io work
  * @req: the SCSI Command PDU
- * @cdb: the whole CDB (BHS plus extended CDB AHS)
- * @xfer: write data bookkeeping for a write with data, or NULL
  * @out: set to the command
- *
- * A write with data goes on @conn's rx_cmds before LIO sees it.  When LIO
- * refuses the command it has already queued a response for it.
  *
  * Return: 0; -EBUSY when the session has no free tag; -ESHUTDOWN when the
  * session no longer takes commands.
  */
-int zcit_cmd_submit(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
-		    u8 *cdb, const struct zcit_xfer *xfer,
-		    struct zcit_cmd **out)
+int zcit_cmd_init(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
+		  struct zcit_cmd **out)
 {
 	struct se_session *se_sess = conn->sess->se_sess;
 	u32 edtl = be32_to_cpu(req->data_length);
@@ -137,20 +135,62 @@ int zcit_cmd_submit(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 		zcit_cmd_unused(cmd);
 		return -ESHUTDOWN;
 	}
-	if (xfer) {
-		cmd->xfer = *xfer;
-		/* RFC 7143 11.8.4: any TTT but 0xffffffff; tags are < 2^16 - 1. */
-		cmd->xfer.ttt_base = (cmd->se_cmd.map_tag + 1) << 16;
-		zcit_conn_cmd_expect_data(conn, cmd);
-	}
 	*out = cmd;
+	return 0;
+}
+
+/**
+ * zcit_cmd_start() - hand a SCSI Command to LIO core
+ * @cmd: the command from zcit_cmd_init(); a write with data is on its
+ *	connection's rx_cmds already
+ * @cdb: the whole CDB (BHS plus extended CDB AHS)
+ *
+ * When LIO refuses the command it has already queued a response for it.
+ */
+void zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb)
+{
 	pr_debug("ITT 0x%08llx: CDB 0x%02x, %u bytes, dir %d\n",
-		 cmd->se_cmd.tag, cdb[0], edtl, dir);
+		 cmd->se_cmd.tag, cdb[0], cmd->se_cmd.data_length,
+		 cmd->se_cmd.data_direction);
 	if (target_submit_prep(&cmd->se_cmd, cdb, NULL, 0, NULL, 0, NULL, 0,
 			       GFP_NOIO))
-		return 0;	/* LIO has queued the failure status */
+		return;	/* LIO has queued the failure status */
 	target_submit(&cmd->se_cmd);
-	return 0;
+}
+
+/**
+ * zcit_cmd_execute() - the data phase of a write is over
+ * @cmd: the write, off its connection's lists
+ *
+ * LIO runs it, or, if it was aborted meanwhile, finishes the abort
+ * (target_execute_cmd() checks).
+ */
+void zcit_cmd_execute(struct zcit_cmd *cmd)
+{
+	target_execute_cmd(&cmd->se_cmd);
+}
+
+/**
+ * zcit_cmd_abort_write() - a write whose data will never come
+ * @cmd: the write, with its buffers, off its dead connection's lists
+ *
+ * As iscsi_target_mod: LIO completes what it started.
+ */
+void zcit_cmd_abort_write(struct zcit_cmd *cmd)
+{
+	target_complete_cmd(&cmd->se_cmd, SAM_STAT_TASK_ABORTED);
+}
+
+/**
+ * zcit_cmd_aborted() - has LIO aborted a command (a TMF)?
+ * @cmd: the command
+ *
+ * Return: true if so; a write waiting for data must then end its data
+ * phase (zcit_cmd_execute()) for the abort to complete.
+ */
+bool zcit_cmd_aborted(const struct zcit_cmd *cmd)
+{
+	return READ_ONCE(cmd->se_cmd.transport_state) & CMD_T_ABORTED;
 }
 
 static int zcit_tmr_type(u8 function)
@@ -303,7 +343,7 @@ int zcit_queue_data_in(struct se_cmd *se_cmd)
 	cmd->rsp = ZCIT_TX_DATA_IN;
 	pr_debug("ITT 0x%08llx: data in, %u bytes\n", se_cmd->tag,
 		 se_cmd->data_length);
-	zcit_conn_cmd_ready(cmd);
+	zcit_conn_post(cmd->conn, ZCIT_INBOX_RSP, &cmd->lnode);
 	return 0;
 }
 
@@ -320,7 +360,7 @@ int zcit_queue_status(struct se_cmd *se_cmd)
 	cmd->rsp = ZCIT_TX_STATUS;
 	pr_debug("ITT 0x%08llx: status 0x%02x\n", se_cmd->tag,
 		 se_cmd->scsi_status);
-	zcit_conn_cmd_ready(cmd);
+	zcit_conn_post(cmd->conn, ZCIT_INBOX_RSP, &cmd->lnode);
 	return 0;
 }
 
@@ -332,7 +372,9 @@ int zcit_queue_status(struct se_cmd *se_cmd)
  */
 int zcit_write_pending(struct se_cmd *se_cmd)
 {
-	zcit_conn_cmd_write_pending(to_zcit_cmd(se_cmd));
+	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
+
+	zcit_conn_post(cmd->conn, ZCIT_INBOX_WP, &cmd->wp_node);
 	return 0;
 }
 
@@ -345,7 +387,7 @@ void zcit_queue_tm_rsp(struct se_cmd *se_cmd)
 	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
 
 	cmd->rsp = ZCIT_TX_TM_RSP;
-	zcit_conn_cmd_ready(cmd);
+	zcit_conn_post(cmd->conn, ZCIT_INBOX_RSP, &cmd->lnode);
 }
 
 /**
@@ -354,7 +396,7 @@ void zcit_queue_tm_rsp(struct se_cmd *se_cmd)
  *
  * LIO drops the acknowledgment reference itself.  The command is on none
  * of the connection's lists: LIO aborts only commands it holds, and a
- * write leaves the lists before its data phase ends (conn.c).
+ * write leaves the lists before its data phase ends (ffp_cmd.c).
  */
 void zcit_aborted_task(struct se_cmd *se_cmd)
 {
@@ -385,5 +427,5 @@ void zcit_release_cmd(struct se_cmd *se_cmd)
 	if (test_and_clear_bit(ZCIT_CMD_WINDOW, &cmd->flags))
 		zcit_sess_window_open(conn->sess);
 	target_free_tag(se_cmd->se_sess, se_cmd);
-	zcit_conn_cmd_put(conn);
+	zcit_conn_put(conn);
 }

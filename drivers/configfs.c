@@ -18,7 +18,7 @@
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
 #include <zcit/zcit.h>
-#include <zcit/conn.h>
+#include <zcit/session.h>
 #include <zcit/compat.h>
 
 /* Parse "0" or "1" (as kstrtou32 reads them), the way LIO's flags are. */

@@ -17,6 +17,8 @@
 #include <zcit/zcit.h>
 #include <zcit/compat.h>
 #include <zcit/conn.h>
+#include <zcit/ffp.h>
+#include <zcit/session.h>
 #include <zcit/cmd.h>
 
 struct zcit_global zcit_global;
@@ -159,7 +161,7 @@ static int __init zcit_init(void)
 	cpumask_copy(zcit_global.allowed_cpus, cpu_online_mask);
 	mutex_init(&zcit_global.disc_auth.lock);
 	zcit_configfs_init();
-	ret = zcit_conn_init();
+	ret = zcit_conn_init(&zcit_ffp_ops);
 	if (ret)
 		goto err_cpus;
 

@@ -20,6 +20,7 @@
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
 #include <zcit/conn.h>
+#include <zcit/session.h>
 #include <zcit/cmd.h>
 
 /* How long a reinstating login waits for the old session to go. */
@@ -261,6 +262,56 @@ static u16 zcit_reinstate(struct zcit_tpg *tpg, struct zcit_login *l)
 	return ZCIT_LS_OK;
 }
 
+/* RFC 7143 6.3.1: a connection joining a session. */
+static u16 zcit_join(struct zcit_login *l)
+{
+	struct zcit_conn *conn = to_conn(l);
+	struct zcit_tpg *tpg = conn->tpg;
+	struct zcit_sess *sess;
+	u16 status;
+
+	spin_lock_bh(&tpg->conn_lock);
+	sess = zcit_tpg_find_sess(tpg, l->initiator_name, l->isid, l->tsih);
+	if (sess)
+		kref_get(&sess->kref);
+	spin_unlock_bh(&tpg->conn_lock);
+	if (!sess)
+		return ZCIT_LS_NO_SESSION;
+	status = zcit_sess_add_conn(sess, conn);
+	zcit_sess_put(sess);
+	if (!status) {
+		/* The session holds its own reference on the ACL. */
+		target_put_nacl(conn->nacl);
+		conn->nacl = NULL;
+	}
+	return status;
+}
+
+/* A new session in LIO, its commands from a pool sized by its window. */
+static struct zcit_sess *zcit_sess_alloc_lio(struct zcit_login *l)
+{
+	struct zcit_sess *sess;
+
+	sess = zcit_sess_alloc(l);
+	if (!sess)
+		return NULL;
+	sess->se_sess = transport_alloc_session(TARGET_PROT_NORMAL);
+	if (IS_ERR(sess->se_sess)) {
+		sess->se_sess = NULL;
+		zcit_sess_put(sess);
+		return NULL;
+	}
+	if (transport_alloc_session_tags(sess->se_sess,
+					 zcit_sess_tags(sess->cmdsn_depth),
+					 sizeof(struct zcit_cmd))) {
+		transport_free_session(sess->se_sess);
+		sess->se_sess = NULL;
+		zcit_sess_put(sess);
+		return NULL;
+	}
+	return sess;
+}
+
 static u16 zcit_complete_normal(struct zcit_login *l)
 {
 	struct zcit_conn *conn = to_conn(l);
@@ -269,47 +320,14 @@ static u16 zcit_complete_normal(struct zcit_login *l)
 	struct zcit_sess *sess;
 	u16 status;
 
-	if (l->tsih) {
-		/* RFC 7143 6.3.1: a connection joining a session. */
-		spin_lock_bh(&tpg->conn_lock);
-		sess = zcit_tpg_find_sess(tpg, l->initiator_name, l->isid,
-					  l->tsih);
-		if (sess)
-			kref_get(&sess->kref);
-		spin_unlock_bh(&tpg->conn_lock);
-		if (!sess)
-			return ZCIT_LS_NO_SESSION;
-		status = zcit_sess_add_conn(sess, conn);
-		zcit_sess_put(sess);
-		if (!status) {
-			/* The session holds its own reference on the ACL. */
-			target_put_nacl(se_nacl);
-			conn->nacl = NULL;
-		}
-		return status;
-	}
-
+	if (l->tsih)
+		return zcit_join(l);
 	status = zcit_reinstate(tpg, l);
 	if (status)
 		return status;
-	sess = zcit_sess_alloc(l);
+	sess = zcit_sess_alloc_lio(l);
 	if (!sess)
 		return ZCIT_LS_NO_RESOURCES;
-	sess->se_sess = transport_alloc_session(TARGET_PROT_NORMAL);
-	if (IS_ERR(sess->se_sess)) {
-		sess->se_sess = NULL;
-		zcit_sess_put(sess);
-		return ZCIT_LS_NO_RESOURCES;
-	}
-	/* Commands come from a pool sized by the CmdSN window. */
-	if (transport_alloc_session_tags(sess->se_sess,
-					 zcit_sess_tags(sess->cmdsn_depth),
-					 sizeof(struct zcit_cmd))) {
-		transport_free_session(sess->se_sess);
-		sess->se_sess = NULL;
-		zcit_sess_put(sess);
-		return ZCIT_LS_NO_RESOURCES;
-	}
 	sess->tpg = tpg;
 
 	/*
@@ -467,7 +485,7 @@ void zcit_sess_close(struct zcit_sess *sess, struct zcit_conn *except)
 	sess->closing = true;
 	list_for_each_entry(conn, &sess->conns, sess_node)
 		if (conn != except)
-			zcit_conn_request_kill(conn);
+			zcit_conn_close(conn);
 	spin_unlock_bh(&sess->lock);
 }
 
@@ -479,7 +497,7 @@ static void zcit_sess_kick_locked(struct zcit_sess *sess)
 	if (sess->nr_conns < 2)
 		return;
 	list_for_each_entry(conn, &sess->conns, sess_node)
-		zcit_conn_request_io(conn);
+		zcit_conn_kick(conn);
 }
 
 /**
@@ -553,6 +571,27 @@ void zcit_sess_window_open(struct zcit_sess *sess)
 }
 
 /**
+ * zcit_sess_timeouts() - the timeouts of a session's ACL
+ * @sess: the session
+ * @t: filled in
+ *
+ * Return: false for a discovery session, which has none.
+ */
+bool zcit_sess_timeouts(struct zcit_sess *sess, struct zcit_sess_timeouts *t)
+{
+	struct zcit_nacl *nacl;
+
+	if (!sess->se_sess)
+		return false;
+	nacl = to_zcit_nacl(sess->se_sess->se_node_acl);
+	t->dataout = READ_ONCE(nacl->attrib[ZCIT_NA_DATAOUT_TIMEOUT]);
+	t->nopin = READ_ONCE(nacl->attrib[ZCIT_NA_NOPIN_TIMEOUT]);
+	t->nopin_response =
+		READ_ONCE(nacl->attrib[ZCIT_NA_NOPIN_RESPONSE_TIMEOUT]);
+	return true;
+}
+
+/**
  * zcit_sendtargets() - answer SendTargets (RFC 7143 appendix C)
  * @conn: the connection of a session
  * @val: "All", a target name, or "" (the session's own target)
@@ -622,17 +661,6 @@ out:
 }
 
 /**
- * zcit_tiqn_nr_sessions() - normal sessions of a target
- * @tiqn: the target
- *
- * Return: their number, for fabric_statistics/iscsi_instance/sessions.
- */
-u32 zcit_tiqn_nr_sessions(struct zcit_tiqn *tiqn)
-{
-	return atomic_read(&tiqn->nr_sessions);
-}
-
-/**
  * zcit_sess_info_show() - the ACL's info file, in iscsi_target_mod's format
  * @se_nacl: the ACL
  * @page: the configfs page
@@ -686,7 +714,7 @@ ssize_t zcit_sess_info_show(struct se_node_acl *se_nacl, char *page)
 		rb += sysfs_emit_at(page, rb,
 				    "CID: %hu  Connection State: %s\n",
 				    conn->cid,
-				    test_bit(ZCIT_CONN_DEAD, &conn->flags) ?
+				    zcit_conn_state(conn) == ZCIT_CONN_DEAD ?
 				    "TARG_CONN_STATE_CLEANUP_WAIT" :
 				    "TARG_CONN_STATE_LOGGED_IN");
 		rb += sysfs_emit_at(page, rb, "   Address %pISc %s",

@@ -12,7 +12,6 @@
 #include <linux/sysfs.h>
 #include <target/target_core_base.h>
 #include <zcit/zcit.h>
-#include <zcit/conn.h>
 
 /* RFC 4544 values iscsi_target_mod reports. */
 #define ZCIT_MIB_VERSION	0x00	/* iSCSI draft 20 = RFC 3720 */
@@ -76,7 +75,7 @@ static ssize_t zcit_stat_instance_sessions_show(struct config_item *item,
 						char *page)
 {
 	return sysfs_emit(page, "%u\n",
-			  zcit_tiqn_nr_sessions(instance_tiqn(item)));
+			  atomic_read(&instance_tiqn(item)->nr_sessions));
 }
 CONFIGFS_ATTR_RO(zcit_stat_instance_, sessions);
 ZCIT_STAT_CONST(zcit_stat_instance_, fail_sess, 0);

@@ -18,6 +18,74 @@
 static DEFINE_IDA(zcit_tiqn_ida);
 LIST_HEAD(zcit_tiqns);
 
+/* Connections of @tpg that came in through @portal (NULL: any). */
+static bool zcit_tpg_has_conns(struct zcit_tpg *tpg,
+			       const struct sockaddr_storage *portal)
+{
+	struct zcit_conn *conn;
+	bool found = false;
+
+	spin_lock_bh(&tpg->conn_lock);
+	list_for_each_entry(conn, &tpg->conns, tpg_node)
+		if (!portal || zcit_sockaddr_equal(&conn->listen, portal)) {
+			found = true;
+			break;
+		}
+	spin_unlock_bh(&tpg->conn_lock);
+	return found;
+}
+
+/*
+ * Ask (@ask) the connections of @tpg through @portal in Full Feature Phase
+ * to log out, or close them all.  Return: whether any was asked.
+ */
+static bool zcit_tpg_end_conns(struct zcit_tpg *tpg,
+			       const struct sockaddr_storage *portal, bool ask)
+{
+	struct zcit_conn *conn;
+	bool asked = false;
+
+	spin_lock_bh(&tpg->conn_lock);
+	list_for_each_entry(conn, &tpg->conns, tpg_node) {
+		if (portal && !zcit_sockaddr_equal(&conn->listen, portal))
+			continue;
+		if (!ask) {
+			zcit_conn_close(conn);
+		} else if (zcit_conn_state(conn) == ZCIT_CONN_FFP) {
+			zcit_conn_ask_logout(conn);
+			asked = true;
+		}
+	}
+	spin_unlock_bh(&tpg->conn_lock);
+	return asked;
+}
+
+/**
+ * zcit_tpg_close_conns() - close the connections of a TPG and wait
+ * @tpg: the TPG
+ * @portal: only those that came in through this portal, or NULL for all
+ *	(then new logins can no longer resolve to @tpg)
+ *
+ * Initiators in Full Feature Phase are first asked to log out (RFC 7143
+ * 11.9.1, AsyncEvent 1) and given ZCIT_ASYNC_LOGOUT_WAIT seconds; what is
+ * left then is closed.  Called without zcit_cfg_mutex: the connections'
+ * release may need it.
+ */
+void zcit_tpg_close_conns(struct zcit_tpg *tpg,
+			  const struct sockaddr_storage *portal)
+{
+	if (zcit_tpg_end_conns(tpg, portal, true))
+		wait_event_timeout(tpg->conn_wq,
+				   !zcit_tpg_has_conns(tpg, portal),
+				   (ZCIT_ASYNC_LOGOUT_WAIT + 1) * HZ);
+	zcit_tpg_end_conns(tpg, portal, false);
+	/*
+	 * zcit_sess_release_conn() wakes us with conn_lock held, and the
+	 * check takes it: once it says "none", no waker is inside @tpg.
+	 */
+	wait_event(tpg->conn_wq, !zcit_tpg_has_conns(tpg, portal));
+}
+
 /**
  * zcit_make_tiqn() - mkdir target/iscsi/<name>
  * @tf: LIO's fabric

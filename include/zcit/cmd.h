@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * zcit: SCSI commands and task management requests between a connection
- * (the transport, conn.c) and LIO core (the glue, cmd.c).
+ * (the protocol actions, ffp.c and ffp_cmd.c) and LIO core (the glue,
+ * cmd.c).
  */
 #ifndef ZCIT_CMD_H
 #define ZCIT_CMD_H
@@ -36,10 +37,9 @@ enum {
 /**
  * struct zcit_cmd - a SCSI command or a TMF request, from a session tag
  * @se_cmd: LIO's command
- * @conn: the connection it came in on; lives until every command is
- *	released
- * @lnode: on the connection's response llist
- * @wp_node: on the connection's write-pending llist
+ * @conn: the connection it came in on; the command holds a reference
+ * @lnode: on the connection's response inbox
+ * @wp_node: on the connection's write-pending inbox
  * @rx_node: on the connection's rx_cmds (io work only)
  * @tx_node: on the connection's tx_cmds (io work only)
  * @flags: ZCIT_CMD_* bits
@@ -70,8 +70,8 @@ struct zcit_cmd {
 	unsigned long flags;
 	itt_t itt;
 	struct scsi_lun lun;
-	u8 tx;
-	u8 rsp;
+	enum zcit_cmd_tx tx;
+	enum zcit_cmd_tx rsp;
 	bool rx_busy;
 	unsigned long rx_last;
 	struct zcit_xfer xfer;
@@ -92,9 +92,12 @@ static inline struct zcit_cmd *to_zcit_cmd(struct se_cmd *se_cmd)
 }
 
 /* cmd.c: LIO glue */
-int zcit_cmd_submit(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
-		    u8 *cdb, const struct zcit_xfer *xfer,
-		    struct zcit_cmd **out);
+int zcit_cmd_init(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
+		  struct zcit_cmd **out);
+void zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb);
+void zcit_cmd_execute(struct zcit_cmd *cmd);
+void zcit_cmd_abort_write(struct zcit_cmd *cmd);
+bool zcit_cmd_aborted(const struct zcit_cmd *cmd);
 int zcit_cmd_tmf(struct zcit_conn *conn, const struct iscsi_tm *req,
 		 u8 *response);
 u8 zcit_cmd_tmf_response(struct zcit_cmd *cmd);

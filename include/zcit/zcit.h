@@ -17,6 +17,8 @@
 #include <zcit/names.h>
 
 #define ZCIT_VERSION		"v4.1.0"
+/* Seconds an initiator asked to log out gets before it is disconnected. */
+#define ZCIT_ASYNC_LOGOUT_WAIT	2
 
 /**
  * struct zcit_stat_groups - fabric_statistics/ groups of a target
@@ -192,6 +194,8 @@ void zcit_drop_tpg(struct se_portal_group *se_tpg);
 struct se_tpg_np *zcit_make_np(struct se_portal_group *se_tpg,
 			       struct config_group *group, const char *name);
 void zcit_drop_np(struct se_tpg_np *se_tpg_np);
+void zcit_tpg_close_conns(struct zcit_tpg *tpg,
+			  const struct sockaddr_storage *portal);
 struct zcit_tpg *zcit_tiqn_find_tpg(struct zcit_tiqn *tiqn,
 				    const struct sockaddr_storage *addr);
 int zcit_init_nodeacl(struct se_node_acl *se_nacl, const char *name);
