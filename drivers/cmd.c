@@ -330,6 +330,17 @@ void zcit_cmd_free(struct zcit_cmd *cmd)
 	transport_generic_free_cmd(&cmd->se_cmd, 0);
 }
 
+/* LIO has a response for @se_cmd: hand it to the connection. */
+static void zcit_cmd_respond(struct se_cmd *se_cmd, enum zcit_cmd_tx rsp)
+{
+	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
+
+	cmd->rsp = rsp;
+	pr_debug("ITT 0x%08llx: response %d, status 0x%02x, %u bytes\n",
+		 se_cmd->tag, rsp, se_cmd->scsi_status, se_cmd->data_length);
+	zcit_conn_post(cmd->conn, ZCIT_INBOX_RSP, &cmd->lnode);
+}
+
 /**
  * zcit_queue_data_in() - LIO: read data and status are ready
  * @se_cmd: the command
@@ -338,12 +349,7 @@ void zcit_cmd_free(struct zcit_cmd *cmd)
  */
 int zcit_queue_data_in(struct se_cmd *se_cmd)
 {
-	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
-
-	cmd->rsp = ZCIT_TX_DATA_IN;
-	pr_debug("ITT 0x%08llx: data in, %u bytes\n", se_cmd->tag,
-		 se_cmd->data_length);
-	zcit_conn_post(cmd->conn, ZCIT_INBOX_RSP, &cmd->lnode);
+	zcit_cmd_respond(se_cmd, ZCIT_TX_DATA_IN);
 	return 0;
 }
 
@@ -355,12 +361,7 @@ int zcit_queue_data_in(struct se_cmd *se_cmd)
  */
 int zcit_queue_status(struct se_cmd *se_cmd)
 {
-	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
-
-	cmd->rsp = ZCIT_TX_STATUS;
-	pr_debug("ITT 0x%08llx: status 0x%02x\n", se_cmd->tag,
-		 se_cmd->scsi_status);
-	zcit_conn_post(cmd->conn, ZCIT_INBOX_RSP, &cmd->lnode);
+	zcit_cmd_respond(se_cmd, ZCIT_TX_STATUS);
 	return 0;
 }
 
@@ -384,10 +385,7 @@ int zcit_write_pending(struct se_cmd *se_cmd)
  */
 void zcit_queue_tm_rsp(struct se_cmd *se_cmd)
 {
-	struct zcit_cmd *cmd = to_zcit_cmd(se_cmd);
-
-	cmd->rsp = ZCIT_TX_TM_RSP;
-	zcit_conn_post(cmd->conn, ZCIT_INBOX_RSP, &cmd->lnode);
+	zcit_cmd_respond(se_cmd, ZCIT_TX_TM_RSP);
 }
 
 /**
