@@ -16,32 +16,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <zcit/chap.h>
-
-static const char *dup_str(struct kunit *test, const char *s)
-{
-	size_t size = strlen(s) + 1;
-	char *d = kunit_kmalloc(test, size, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
-	memcpy(d, s, size);
-	return d;
-}
-
-/* "0x" (or "0X" if @upper) and the hex of @len bytes, in an exact buffer. */
-static const char *hex_str(struct kunit *test, const u8 *data, size_t len,
-			   bool upper)
-{
-	char *s = kunit_kmalloc(test, 2 + 2 * len + 1, GFP_KERNEL);
-	size_t i;
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
-	s[0] = '0';
-	s[1] = upper ? 'X' : 'x';
-	for (i = 0; i < len; i++)
-		sprintf(s + 2 + 2 * i, upper ? "%02X" : "%02x", data[i]);
-	s[2 + 2 * len] = '\0';
-	return s;
-}
+#include "test_util.h"
 
 /* @s repeated @n times, then @tail, in an exact buffer. */
 static const char *repeat_str(struct kunit *test, const char *s, size_t n,
@@ -91,7 +66,7 @@ static void need_alg(struct kunit *test, struct zcit_chap *c, int alg)
 	int ret;
 
 	snprintf(s, sizeof(s), "%d", alg);
-	ret = zcit_chap_choose(c, dup_str(test, s));
+	ret = zcit_chap_choose(c, zt_dup_str(test, s));
 	if (ret == -ENOENT)
 		kunit_skip(test, "no digest for CHAP_A=%d", alg);
 	KUNIT_ASSERT_EQ(test, ret, 0);
@@ -100,15 +75,15 @@ static void need_alg(struct kunit *test, struct zcit_chap *c, int alg)
 
 static int choose(struct kunit *test, struct zcit_chap *c, const char *s)
 {
-	return zcit_chap_choose(c, dup_str(test, s));
+	return zcit_chap_choose(c, zt_dup_str(test, s));
 }
 
 /* zcit_chap_verify() on exact-size copies of @secret and @chap_r. */
 static int verify(struct kunit *test, const struct zcit_chap *c,
 		  const char *secret, const char *chap_r)
 {
-	return zcit_chap_verify(c, dup_str(test, secret),
-				dup_str(test, chap_r));
+	return zcit_chap_verify(c, zt_dup_str(test, secret),
+				zt_dup_str(test, chap_r));
 }
 
 static void zcit_chap_test_choose_order(struct kunit *test)
@@ -224,7 +199,7 @@ static void check_decode(struct kunit *test, const char *s, u32 size,
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	memset(buf, 0xa5, size ?: 1);
-	KUNIT_EXPECT_EQ_MSG(test, zcit_chap_decode(dup_str(test, s), buf,
+	KUNIT_EXPECT_EQ_MSG(test, zcit_chap_decode(zt_dup_str(test, s), buf,
 						   size, &len),
 			    ret, "\"%s\" size %u", s, size);
 	if (ret) {
@@ -384,7 +359,7 @@ static void zcit_chap_test_verify_vectors(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, verify(test, &c, vec_secret,
 						 vec_verify[i].b64),
 				    0, "alg %d", c.alg);
-		upper = (char *)dup_str(test, vec_verify[i].hex);
+		upper = zt_dup_str(test, vec_verify[i].hex);
 		for (j = 0; upper[j]; j++)
 			upper[j] = toupper(upper[j]);
 		KUNIT_EXPECT_EQ_MSG(test, zcit_chap_verify(&c, vec_secret,
@@ -414,7 +389,7 @@ static void zcit_chap_test_verify_wrong(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, verify(test, &c, "", hex), -EACCES);
 
 		/* Last digit changed. */
-		r = (char *)dup_str(test, hex);
+		r = zt_dup_str(test, hex);
 		r[n - 1] = r[n - 1] == '0' ? '1' : '0';
 		KUNIT_EXPECT_EQ(test, zcit_chap_verify(&c, sec, r), -EACCES);
 
@@ -428,14 +403,14 @@ static void zcit_chap_test_verify_wrong(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, verify(test, &c, sec, hex), 0);
 
 		/* One byte short, one byte long. */
-		r = (char *)dup_str(test, hex);
+		r = zt_dup_str(test, hex);
 		r[n - 2] = '\0';
 		KUNIT_EXPECT_EQ(test, zcit_chap_verify(&c, sec, r), -EINVAL);
 		r = (char *)repeat_str(test, hex, 1, "00");
 		KUNIT_EXPECT_EQ(test, zcit_chap_verify(&c, sec, r), -EINVAL);
 
 		/* Malformed. */
-		r = (char *)dup_str(test, hex);
+		r = zt_dup_str(test, hex);
 		r[n / 2] = 'g';
 		KUNIT_EXPECT_EQ(test, zcit_chap_verify(&c, sec, r), -EINVAL);
 		KUNIT_EXPECT_EQ(test, verify(test, &c, sec, hex + 2), -EINVAL);
@@ -582,8 +557,8 @@ static void check_respond(struct kunit *test, const struct zcit_chap *c,
 	struct zcit_text_out *o = new_out(test, cap);
 
 	KUNIT_EXPECT_EQ_MSG(test, zcit_chap_respond(c, resp_secret,
-						    dup_str(test, chap_i),
-						    dup_str(test, chap_c), o),
+						    zt_dup_str(test, chap_i),
+						    zt_dup_str(test, chap_c), o),
 			    ret, "CHAP_I=%s", chap_i);
 	if (ret) {
 		KUNIT_EXPECT_EQ(test, o->len, 0);
@@ -617,16 +592,16 @@ static void zcit_chap_test_respond_vectors(struct kunit *test)
 		check_respond(test, &c, "255", "0xab", 0, vec_respond[i].r255);
 		check_respond(test, &c, "0xff", "0bqw==", 0,
 			      vec_respond[i].r255);
-		check_respond(test, &c, "0", hex_str(test, big,
-						     ZCIT_CHAP_BIN_MAX, false),
+		check_respond(test, &c, "0", zt_hex(test, big,
+						    ZCIT_CHAP_BIN_MAX, false),
 			      0, vec_respond[i].r0);
-		check_respond(test, &c, "0x0", hex_str(test, big,
-						       ZCIT_CHAP_BIN_MAX, true),
+		check_respond(test, &c, "0x0", zt_hex(test, big,
+						      ZCIT_CHAP_BIN_MAX, true),
 			      0, vec_respond[i].r0);
 		/* One byte more than ZCIT_CHAP_BIN_MAX. */
-		check_respond(test, &c, "0", hex_str(test, big,
-						     ZCIT_CHAP_BIN_MAX + 1,
-						     false),
+		check_respond(test, &c, "0", zt_hex(test, big,
+						    ZCIT_CHAP_BIN_MAX + 1,
+						    false),
 			      -EINVAL, NULL);
 	}
 }
@@ -663,18 +638,18 @@ static void zcit_chap_test_respond_reflection(struct kunit *test)
 
 	/* Our own challenge back, in any encoding. */
 	check_respond(test, &c, "1", out_get(o, "CHAP_C"), -EACCES, NULL);
-	check_respond(test, &c, "1", hex_str(test, c.challenge, n, true),
+	check_respond(test, &c, "1", zt_hex(test, c.challenge, n, true),
 		      -EACCES, NULL);
 
 	/* A longer or shorter one is another challenge. */
 	memcpy(other, c.challenge, n);
 	other[n] = 0;
-	check_respond(test, &c, "1", hex_str(test, other, n + 1, false), 0,
+	check_respond(test, &c, "1", zt_hex(test, other, n + 1, false), 0,
 		      NULL);
-	check_respond(test, &c, "1", hex_str(test, other, n - 1, false), 0,
+	check_respond(test, &c, "1", zt_hex(test, other, n - 1, false), 0,
 		      NULL);
 	other[0] ^= 1;
-	check_respond(test, &c, "1", hex_str(test, other, n, false), 0, NULL);
+	check_respond(test, &c, "1", zt_hex(test, other, n, false), 0, NULL);
 }
 
 static void zcit_chap_test_respond_errors(struct kunit *test)
@@ -687,9 +662,9 @@ static void zcit_chap_test_respond_errors(struct kunit *test)
 	set_vec_challenge(&c);
 
 	o = new_out(test, 128);
-	KUNIT_EXPECT_EQ(test, zcit_chap_respond(&c, dup_str(test, ""),
-						dup_str(test, "17"),
-						dup_str(test, resp_c16), o),
+	KUNIT_EXPECT_EQ(test, zcit_chap_respond(&c, zt_dup_str(test, ""),
+						zt_dup_str(test, "17"),
+						zt_dup_str(test, resp_c16), o),
 			-EACCES);
 	KUNIT_EXPECT_EQ(test, o->len, 0);
 
@@ -709,8 +684,8 @@ static void zcit_chap_test_respond_errors(struct kunit *test)
 		o = new_out(test, cap ?: 1);
 		o->cap = cap;
 		KUNIT_EXPECT_EQ(test, zcit_chap_respond(&c, resp_secret,
-							dup_str(test, "17"),
-							dup_str(test, resp_c16),
+							zt_dup_str(test, "17"),
+							zt_dup_str(test, resp_c16),
 							o),
 				-ENOSPC);
 		KUNIT_EXPECT_EQ(test, o->len, 0);

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <zcit/login.h>
+#include "test_util.h"
 
 #define INAME	"iqn.1994-05.com.example:initiator"
 #define TNAME	"iqn.2003-01.org.linux-iscsi.zcit:target"
@@ -586,18 +587,6 @@ struct chap_init {
 	char chal_str[2 + 128 + 1];	/* the target's CHAP_C as sent */
 };
 
-/* "0x" and the hex of @len bytes, in an exact buffer. */
-static char *hex_str(struct kunit *test, const u8 *b, u32 len)
-{
-	char *s = kunit_kmalloc(test, 2 + 2 * len + 1, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
-	s[0] = '0';
-	s[1] = 'x';
-	*bin2hex(s + 2, b, len) = '\0';
-	return s;
-}
-
 /* H(@id || @secret || @chal) with the crypto API, as hex. */
 static char *chap_resp(struct kunit *test, const char *alg, u8 id,
 		       const char *secret, const u8 *chal, u32 chal_len)
@@ -622,7 +611,7 @@ static char *chap_resp(struct kunit *test, const char *alg, u8 id,
 	ret = crypto_shash_tfm_digest(tfm, buf, n, digest);
 	crypto_free_shash(tfm);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	return hex_str(test, digest, dlen);
+	return zt_hex(test, digest, dlen, false);
 }
 
 /* Read CHAP_A, CHAP_I and CHAP_C from the target's answer. */
@@ -734,7 +723,7 @@ static void zcit_login_test_chap_mutual(struct kunit *test)
 	lt_rx(t, SEC_TO_OP,
 	      lt_fmt(test, "%sCHAP_I=77\nCHAP_C=%s\n",
 		     chap_answer(t, &ci, CHAP_USER, CHAP_SECRET),
-		     hex_str(test, ichal, sizeof(ichal))));
+		     zt_hex(test, ichal, sizeof(ichal), false)));
 	expect_transit(t, ZCIT_STAGE_SECURITY, ZCIT_STAGE_OPERATIONAL);
 	expect_key(t, "CHAP_N", CHAP_TUSER);
 	expect_key(t, "CHAP_R", chap_resp(test, "sha256", 77, CHAP_TSECRET,

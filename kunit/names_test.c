@@ -14,16 +14,7 @@
 #include <linux/socket.h>
 #include <linux/string.h>
 #include <zcit/names.h>
-
-static const char *dup_name(struct kunit *test, const char *s)
-{
-	size_t size = strlen(s) + 1;
-	char *d = kunit_kmalloc(test, size, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
-	memcpy(d, s, size);
-	return d;
-}
+#include "test_util.h"
 
 /* @prefix padded with @c to exactly @len bytes, NUL-terminated. */
 static const char *padded_name(struct kunit *test, const char *prefix,
@@ -57,7 +48,7 @@ static void zcit_names_test_iscsi_name_valid(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(good); i++)
 		KUNIT_EXPECT_EQ_MSG(test,
-				    zcit_check_iscsi_name(dup_name(test, good[i])),
+				    zcit_check_iscsi_name(zt_dup_str(test, good[i])),
 				    0, "\"%s\"", good[i]);
 }
 
@@ -120,7 +111,7 @@ static void zcit_names_test_iscsi_name_invalid(struct kunit *test)
 	KUNIT_EXPECT_NE(test, zcit_check_iscsi_name(NULL), 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		KUNIT_EXPECT_NE_MSG(test,
-				    zcit_check_iscsi_name(dup_name(test, bad[i])),
+				    zcit_check_iscsi_name(zt_dup_str(test, bad[i])),
 				    0, "\"%s\"", bad[i]);
 }
 
@@ -181,8 +172,8 @@ static void zcit_names_test_tpgt(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		tag = 0xbeef;
-		KUNIT_EXPECT_EQ_MSG(test, zcit_parse_tpgt(dup_name(test,
-								   good[i].name),
+		KUNIT_EXPECT_EQ_MSG(test, zcit_parse_tpgt(zt_dup_str(test,
+								     good[i].name),
 							  &tag), 0,
 				    "\"%s\"", good[i].name);
 		KUNIT_EXPECT_EQ_MSG(test, tag, good[i].tag, "\"%s\"",
@@ -191,7 +182,7 @@ static void zcit_names_test_tpgt(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		tag = 0xbeef;
 		KUNIT_EXPECT_NE_MSG(test,
-				    zcit_parse_tpgt(dup_name(test, bad[i]), &tag),
+				    zcit_parse_tpgt(zt_dup_str(test, bad[i]), &tag),
 				    0, "\"%s\"", bad[i]);
 		KUNIT_EXPECT_EQ_MSG(test, tag, 0xbeef, "\"%s\" set the tag",
 				    bad[i]);
@@ -205,7 +196,7 @@ static void expect_v4(struct kunit *test, const char *name, u32 addr,
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
 
 	memset(&ss, 0xa5, sizeof(ss));
-	KUNIT_ASSERT_EQ_MSG(test, zcit_parse_portal(dup_name(test, name), &ss),
+	KUNIT_ASSERT_EQ_MSG(test, zcit_parse_portal(zt_dup_str(test, name), &ss),
 			    0, "\"%s\"", name);
 	KUNIT_EXPECT_EQ_MSG(test, ss.ss_family, AF_INET, "\"%s\"", name);
 	KUNIT_EXPECT_EQ_MSG(test, ntohl(sin->sin_addr.s_addr), addr, "\"%s\"",
@@ -220,7 +211,7 @@ static void expect_v6(struct kunit *test, const char *name,
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
 
 	memset(&ss, 0xa5, sizeof(ss));
-	KUNIT_ASSERT_EQ_MSG(test, zcit_parse_portal(dup_name(test, name), &ss),
+	KUNIT_ASSERT_EQ_MSG(test, zcit_parse_portal(zt_dup_str(test, name), &ss),
 			    0, "\"%s\"", name);
 	KUNIT_EXPECT_EQ_MSG(test, ss.ss_family, AF_INET6, "\"%s\"", name);
 	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(&sin6->sin6_addr, addr,
@@ -307,7 +298,7 @@ static void zcit_names_test_portal_invalid(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		memset(&ss, 0xa5, sizeof(ss));
 		KUNIT_EXPECT_NE_MSG(test,
-				    zcit_parse_portal(dup_name(test, bad[i]), &ss),
+				    zcit_parse_portal(zt_dup_str(test, bad[i]), &ss),
 				    0, "\"%s\"", bad[i]);
 	}
 }
@@ -350,7 +341,7 @@ static void zcit_names_test_portal_untouched(struct kunit *test)
 	memset(&before, 0xa5, sizeof(before));
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		memcpy(&ss, &before, sizeof(ss));
-		KUNIT_EXPECT_NE(test, zcit_parse_portal(dup_name(test, bad[i]),
+		KUNIT_EXPECT_NE(test, zcit_parse_portal(zt_dup_str(test, bad[i]),
 							&ss), 0);
 		KUNIT_EXPECT_TRUE_MSG(test, !memcmp(&ss, &before, sizeof(ss)),
 				      "\"%s\" changed the address", bad[i]);
@@ -376,7 +367,7 @@ static void zcit_names_test_portal_port_base(struct kunit *test)
 		u16 port;
 
 		memset(&ss, 0, sizeof(ss));
-		if (zcit_parse_portal(dup_name(test, names[i]), &ss))
+		if (zcit_parse_portal(zt_dup_str(test, names[i]), &ss))
 			continue;
 		port = ss.ss_family == AF_INET6 ? ntohs(sin6->sin6_port) :
 						  ntohs(sin->sin_port);
@@ -384,7 +375,7 @@ static void zcit_names_test_portal_port_base(struct kunit *test)
 	}
 	/* Leading zeros are not octal digits either. */
 	memset(&ss, 0, sizeof(ss));
-	if (!zcit_parse_portal(dup_name(test, "127.0.0.1:09"), &ss))
+	if (!zcit_parse_portal(zt_dup_str(test, "127.0.0.1:09"), &ss))
 		KUNIT_EXPECT_EQ(test,
 				ntohs(((struct sockaddr_in *)&ss)->sin_port), 9);
 }
@@ -392,7 +383,7 @@ static void zcit_names_test_portal_port_base(struct kunit *test)
 static void parse(struct kunit *test, const char *name,
 		  struct sockaddr_storage *ss)
 {
-	KUNIT_ASSERT_EQ_MSG(test, zcit_parse_portal(dup_name(test, name), ss),
+	KUNIT_ASSERT_EQ_MSG(test, zcit_parse_portal(zt_dup_str(test, name), ss),
 			    0, "\"%s\"", name);
 }
 

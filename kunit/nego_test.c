@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <zcit/nego.h>
+#include "test_util.h"
 
 struct nego_ctx {
 	struct zcit_params *tpg;
@@ -18,27 +19,6 @@ struct nego_ctx {
 	struct zcit_text_out out;
 	int rc;
 };
-
-static char *dup_str(struct kunit *test, const char *s)
-{
-	size_t size = strlen(s) + 1;
-	char *d = kunit_kmalloc(test, size, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
-	memcpy(d, s, size);
-	return d;
-}
-
-/* @c repeated @len times, NUL-terminated. */
-static char *rep(struct kunit *test, char c, size_t len)
-{
-	char *s = kunit_kmalloc(test, len + 1, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
-	memset(s, c, len);
-	s[len] = '\0';
-	return s;
-}
 
 /* Buffers come from kunit_kmalloc(): a failed assertion leaks nothing. */
 static struct nego_ctx *ctx_new(struct kunit *test, bool discovery,
@@ -95,7 +75,7 @@ static const char *key(struct kunit *test, struct nego_ctx *c,
 {
 	u32 from = c->out.len;
 
-	c->rc = zcit_nego_key(c->n, dup_str(test, k), dup_str(test, v),
+	c->rc = zcit_nego_key(c->n, zt_dup_str(test, k), zt_dup_str(test, v),
 			      &c->out);
 	return since(test, c, from);
 }
@@ -469,7 +449,7 @@ static void zcit_nego_test_initiator_alias(struct kunit *test)
 
 	c = ctx(test);
 	expect_answer(test, c, "InitiatorAlias",
-		      rep(test, 'a', ZCIT_TEXT_VALUE_MAX), "");
+		      zt_repeat(test, 'a', ZCIT_TEXT_VALUE_MAX), "");
 	KUNIT_EXPECT_EQ(test, strlen(c->n->res.initiator_alias),
 			(size_t)ZCIT_TEXT_VALUE_MAX);
 	c = ctx(test);
@@ -581,7 +561,7 @@ static void zcit_nego_test_not_understood(struct kunit *test)
 	}
 	/* A 63-byte unknown key. */
 	c = ctx(test);
-	key(test, c, rep(test, 'K', ZCIT_TEXT_KEY_MAX), "v");
+	key(test, c, zt_repeat(test, 'K', ZCIT_TEXT_KEY_MAX), "v");
 	KUNIT_EXPECT_EQ(test, c->rc, 0);
 	KUNIT_EXPECT_EQ(test, c->out.len, ZCIT_TEXT_KEY_MAX + 15U);
 }
@@ -838,7 +818,7 @@ static void zcit_nego_test_hostile(struct kunit *test)
 				const char *v = vals[j];
 
 				if (j >= ARRAY_SIZE(vals) - 3)
-					v = rep(test, *v, ZCIT_TEXT_VALUE_MAX);
+					v = zt_repeat(test, *v, ZCIT_TEXT_VALUE_MAX);
 				key(test, c, keys[i], v);
 				KUNIT_EXPECT_TRUE_MSG(test, c->rc == 0 ||
 						      c->rc == -EINVAL,

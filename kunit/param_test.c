@@ -13,27 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <zcit/param.h>
-
-/* @len bytes of @s in a test-managed buffer of exactly @len bytes. */
-static const char *exact_buf(struct kunit *test, const char *s, size_t len)
-{
-	char *buf = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
-	memcpy(buf, s, len);
-	return buf;
-}
-
-/* A string of @len copies of @c, NUL-terminated. */
-static char *repeat_str(struct kunit *test, char c, size_t len)
-{
-	char *s = kunit_kmalloc(test, len + 1, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
-	memset(s, c, len);
-	s[len] = '\0';
-	return s;
-}
+#include "test_util.h"
 
 static struct zcit_params *alloc_params(struct kunit *test)
 {
@@ -48,7 +28,7 @@ static struct zcit_params *alloc_params(struct kunit *test)
 static int store(struct kunit *test, struct zcit_params *p, enum zcit_key key,
 		 const char *s)
 {
-	return zcit_param_store(p, key, exact_buf(test, s, strlen(s)),
+	return zcit_param_store(p, key, zt_exact(test, s, strlen(s)),
 				strlen(s));
 }
 
@@ -335,7 +315,7 @@ static void zcit_param_test_store_alias(struct kunit *test)
 	run_store_cases(test, cases, ARRAY_SIZE(cases));
 
 	/* RFC 7143 5.1: up to 255 bytes. */
-	s = repeat_str(test, 'a', ZCIT_PARAM_MAX_LEN);
+	s = zt_repeat(test, 'a', ZCIT_PARAM_MAX_LEN);
 	KUNIT_EXPECT_EQ(test, store(test, p, ZCIT_KEY_TARGETALIAS, s), 0);
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_TARGETALIAS], s);
 	zcit_params_init(p);
@@ -343,7 +323,7 @@ static void zcit_param_test_store_alias(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_TARGETALIAS], s);
 
 	zcit_params_init(p);
-	s = repeat_str(test, 'a', ZCIT_PARAM_MAX_LEN + 1);
+	s = zt_repeat(test, 'a', ZCIT_PARAM_MAX_LEN + 1);
 	KUNIT_EXPECT_EQ(test, store(test, p, ZCIT_KEY_TARGETALIAS, s),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, store_nl(test, p, ZCIT_KEY_TARGETALIAS, s),
@@ -351,7 +331,7 @@ static void zcit_param_test_store_alias(struct kunit *test)
 	KUNIT_EXPECT_NE(test, zcit_param_check(ZCIT_KEY_TARGETALIAS, s), 0);
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_TARGETALIAS], "LIO Target");
 
-	s = repeat_str(test, 'a', 4096);
+	s = zt_repeat(test, 'a', 4096);
 	KUNIT_EXPECT_EQ(test, store(test, p, ZCIT_KEY_TARGETALIAS, s),
 			-EINVAL);
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_TARGETALIAS], "LIO Target");
@@ -361,8 +341,8 @@ static void zcit_param_test_store_alias(struct kunit *test)
 static void zcit_param_test_store_too_long(struct kunit *test)
 {
 	struct zcit_params *p = alloc_params(test);
-	char *digits = repeat_str(test, '1', ZCIT_PARAM_MAX_LEN + 1);
-	char *big = repeat_str(test, '0', PAGE_SIZE - 1);
+	char *digits = zt_repeat(test, '1', ZCIT_PARAM_MAX_LEN + 1);
+	char *big = zt_repeat(test, '0', PAGE_SIZE - 1);
 	int key;
 
 	big[0] = '8';
@@ -399,7 +379,7 @@ static void zcit_param_test_store_newline(struct kunit *test)
 			-EINVAL);
 	/* Nothing at all. */
 	KUNIT_EXPECT_EQ(test, zcit_param_store(p, ZCIT_KEY_INITIALR2T,
-					       exact_buf(test, "", 0), 0),
+					       zt_exact(test, "", 0), 0),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, store(test, p, ZCIT_KEY_MAXBURSTLENGTH,
 				    "4096\n\n"), -EINVAL);
@@ -407,10 +387,10 @@ static void zcit_param_test_store_newline(struct kunit *test)
 			-EINVAL);
 	/* A NUL inside the write is trailing garbage too. */
 	KUNIT_EXPECT_EQ(test, zcit_param_store(p, ZCIT_KEY_INITIALR2T,
-					       exact_buf(test, "Yes\0x", 5), 5),
+					       zt_exact(test, "Yes\0x", 5), 5),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, zcit_param_store(p, ZCIT_KEY_MAXBURSTLENGTH,
-					       exact_buf(test, "512\0", 4), 4),
+					       zt_exact(test, "512\0", 4), 4),
 			-EINVAL);
 
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_MAXBURSTLENGTH], "1048576");
@@ -567,7 +547,7 @@ static int attr_parse_num(struct kunit *test, const struct zcit_attr_desc *d,
 	char text[16];
 	int len = snprintf(text, sizeof(text), "%d%s", v, newline ? "\n" : "");
 
-	return zcit_attr_parse(d, exact_buf(test, text, len + 1), out);
+	return zcit_attr_parse(d, zt_exact(test, text, len + 1), out);
 }
 
 static void check_attr_table(struct kunit *test,
@@ -700,7 +680,7 @@ static struct zcit_auth *alloc_auth(struct kunit *test)
 static int auth_store(struct kunit *test, struct zcit_auth *a,
 		      enum zcit_auth_field f, const char *s)
 {
-	return zcit_auth_store(a, f, exact_buf(test, s, strlen(s)), strlen(s));
+	return zcit_auth_store(a, f, zt_exact(test, s, strlen(s)), strlen(s));
 }
 
 static void zcit_param_test_auth_store(struct kunit *test)
@@ -756,10 +736,10 @@ static void zcit_param_test_auth_store(struct kunit *test)
 static void zcit_param_test_auth_length(struct kunit *test)
 {
 	struct zcit_auth *a = alloc_auth(test);
-	char *max = repeat_str(test, 'p', ZCIT_AUTH_NAME_LEN - 1);
-	char *max_nl = repeat_str(test, 'p', ZCIT_AUTH_NAME_LEN);
-	char *over = repeat_str(test, 'q', ZCIT_AUTH_NAME_LEN);
-	char *over_nl = repeat_str(test, 'q', ZCIT_AUTH_NAME_LEN + 1);
+	char *max = zt_repeat(test, 'p', ZCIT_AUTH_NAME_LEN - 1);
+	char *max_nl = zt_repeat(test, 'p', ZCIT_AUTH_NAME_LEN);
+	char *over = zt_repeat(test, 'q', ZCIT_AUTH_NAME_LEN);
+	char *over_nl = zt_repeat(test, 'q', ZCIT_AUTH_NAME_LEN + 1);
 
 	max_nl[ZCIT_AUTH_NAME_LEN - 1] = '\n';
 	over_nl[ZCIT_AUTH_NAME_LEN] = '\n';

@@ -12,16 +12,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <zcit/text.h>
-
-/* @len bytes of @bytes in a buffer of exactly @len bytes. */
-static char *exact(struct kunit *test, const void *bytes, size_t len)
-{
-	char *b = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
-	memcpy(b, bytes, len);
-	return b;
-}
+#include "test_util.h"
 
 /* One pair, as a literal (embedded NULs included) without its own NUL. */
 #define ONE_LIT(test, s, kv)	one_lit(test, s, sizeof(s), kv)
@@ -56,7 +47,7 @@ static int one_pair(char *buf, u32 len, struct zcit_kv *kv)
 static int one_lit(struct kunit *test, const char *s, size_t size,
 		   struct zcit_kv *kv)
 {
-	return one_pair(exact(test, s, size - 1), size - 1, kv);
+	return one_pair(zt_exact(test, s, size - 1), size - 1, kv);
 }
 
 static void zcit_text_test_in_cap(struct kunit *test)
@@ -134,7 +125,7 @@ static void zcit_text_test_next_pairs(struct kunit *test)
 	u32 len, pos = 0;
 	char *b;
 
-	b = exact(test, "a=b\0c=d\0", 8);
+	b = zt_exact(test, "a=b\0c=d\0", 8);
 	len = 8;
 	KUNIT_EXPECT_EQ(test, zcit_text_next(b, len, &pos, &kv), 1);
 	KUNIT_EXPECT_STREQ(test, kv.key, "a");
@@ -153,7 +144,7 @@ static void zcit_text_test_next_pairs(struct kunit *test)
 
 	/* No data at all. */
 	pos = 0;
-	KUNIT_EXPECT_EQ(test, zcit_text_next(exact(test, "", 0), 0, &pos, &kv),
+	KUNIT_EXPECT_EQ(test, zcit_text_next(zt_exact(test, "", 0), 0, &pos, &kv),
 			0);
 
 	/* Values may hold '=' (base64 CHAP values end with it). */
@@ -184,7 +175,7 @@ static void zcit_text_test_next_nul_padding(struct kunit *test)
 	u32 len, pos = 0;
 	char *b;
 
-	b = exact(test, "\0\0a=b\0\0\0c=\0\0\0", 14);
+	b = zt_exact(test, "\0\0a=b\0\0\0c=\0\0\0", 14);
 	len = 14;
 	KUNIT_EXPECT_EQ(test, zcit_text_next(b, len, &pos, &kv), 1);
 	KUNIT_EXPECT_STREQ(test, kv.key, "a");
@@ -197,7 +188,7 @@ static void zcit_text_test_next_nul_padding(struct kunit *test)
 
 	/* Only NULs. */
 	pos = 0;
-	b = exact(test, "\0\0\0\0", 4);
+	b = zt_exact(test, "\0\0\0\0", 4);
 	KUNIT_EXPECT_EQ(test, zcit_text_next(b, 4, &pos, &kv), 0);
 }
 
@@ -227,8 +218,8 @@ static void zcit_text_test_next_malformed(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		KUNIT_EXPECT_EQ_MSG(test,
-				    one_pair(exact(test, bad[i].data,
-						   bad[i].len),
+				    one_pair(zt_exact(test, bad[i].data,
+						      bad[i].len),
 					     bad[i].len, &kv),
 				    -EINVAL, "case %zu", i);
 }
@@ -240,14 +231,14 @@ static void zcit_text_test_next_bad_after_good(struct kunit *test)
 	u32 len, pos = 0;
 	char *b;
 
-	b = exact(test, "a=b\0c=d", 7);
+	b = zt_exact(test, "a=b\0c=d", 7);
 	len = 7;
 	KUNIT_EXPECT_EQ(test, zcit_text_next(b, len, &pos, &kv), 1);
 	KUNIT_EXPECT_EQ(test, zcit_text_next(b, len, &pos, &kv), -EINVAL);
 
 	/* The NUL just past @len is not looked at. */
 	pos = 0;
-	b = exact(test, "a=b\0", 4);
+	b = zt_exact(test, "a=b\0", 4);
 	KUNIT_EXPECT_EQ(test, zcit_text_next(b, 3, &pos, &kv), -EINVAL);
 	KUNIT_EXPECT_EQ(test, zcit_text_next(b, 4, &pos, &kv), 1);
 }

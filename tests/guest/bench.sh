@@ -143,14 +143,9 @@ ceiling() {
 # ---- open-iscsi ----
 
 setup_open_iscsi() {
-	mkdir -p /etc/iscsi /run/lock/iscsi /var/lib/iscsi
-	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets /etc/iscsi/ifaces
-	echo "InitiatorName=$INI" >/etc/iscsi/initiatorname.iscsi
 	# Defaults, except: no automatic logins, quicker failures, and NOPs
 	# that a loaded TCG guest cannot miss.
-	cat >/etc/iscsi/iscsid.conf <<-EOF
-	iscsid.startup = /bin/true
-	node.startup = manual
+	start_open_iscsi "$INI" crc32c <<-EOF
 	node.session.scan = auto
 	node.session.initial_login_retry_max = 2
 	node.session.timeo.replacement_timeout = 15
@@ -158,11 +153,7 @@ setup_open_iscsi() {
 	node.conn[0].timeo.logout_timeout = 15
 	node.conn[0].timeo.noop_out_interval = 10
 	node.conn[0].timeo.noop_out_timeout = 30
-	discovery.sendtargets.use_discoveryd = No
 	EOF
-	modprobe -a iscsi_tcp crc32c || return
-	iscsid || return
-	wait_for 10 sh -c 'iscsiadm -m session >/dev/null 2>&1; [ $? != 20 ]'
 }
 
 # The /dev/sdX of every session to $IQN.

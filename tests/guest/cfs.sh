@@ -18,6 +18,24 @@ load_fabric() {
 	[ -d "$CFS/iscsi" ] || mkdir "$CFS/iscsi"
 }
 
+# teardown_fabric FABRIC: what load_fabric and the test made, undone,
+# as checks: configfs cleared (<fabric>-clear), target/iscsi removed, the
+# fabric's module unloaded (<fabric>-unload).
+teardown_fabric() {
+	local f=$1
+	t_check "$f-clear" "$LIO" clear
+	rmdir "$CFS/iscsi" 2>/dev/null
+	case "$f" in
+	lio)
+		# iscsi_target_mod lets rmmod succeed while the rx/tx kthreads of
+		# a closed connection are still exiting: the next module loaded
+		# at its address then oopses in "iscsi_trx". Wait for them.
+		wait_for 30 sh -c '! pgrep -x "iscsi_t[rt]x" >/dev/null'
+		t_check "$f-unload" rmmod iscsi_target_mod ;;
+	zcit) t_check "$f-unload" rmmod zcit ;;
+	esac
+}
+
 unload_fabric() {
 	"$LIO" clear
 	rmdir "$CFS/iscsi" 2>/dev/null || true

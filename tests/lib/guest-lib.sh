@@ -91,14 +91,75 @@ unload_zcit() {
 	wait $p
 }
 
+# have_zcit: zcit.ko was built for this kernel (scripts/build.sh)
+have_zcit() {
+	[ -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]
+}
+
 # zcit_only_start CONFIGURE: the start of a zcit-only test: skip it all
 # without zcit.ko, else load LIO core and check CONFIGURE (a function);
 # the test ends there if it fails.
 zcit_only_start() {
-	if [ ! -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]; then
+	if ! have_zcit; then
 		t_skip zcit-all "no zcit.ko (run scripts/build.sh)"
 		t_done
 	fi
 	load_target_core
 	t_check configure "$1" || t_done
+}
+
+# each_fabric "FABRIC..." RUN: the tests that run the same scenarios on
+# several fabrics ("lio" for iscsi_target_mod, "zcit"): for each, with
+# $fab set to it and $fab_start to $SECONDS, the test's configure
+# function is checked as <fab>-configure, then RUN (a function) runs if
+# it passed, then the test's cleanup function. zcit is skipped
+# (zcit-all) without zcit.ko.
+each_fabric() {
+	local run=$2
+	for fab in $1; do
+		echo "==== fabric $fab ($(cut -d' ' -f1 /proc/uptime)s)"
+		if [ "$fab" = zcit ] && ! have_zcit; then
+			t_skip zcit-all "no zcit.ko (run scripts/build.sh)"
+			continue
+		fi
+		# shellcheck disable=SC2034 # for the caller
+		fab_start=$SECONDS
+		t_check "$fab-configure" configure && "$run"
+		cleanup
+	done
+}
+
+# oi_fast_fail SECS: iscsid.conf lines for start_open_iscsi: one login
+# attempt, SECS for every timeout of open-iscsi (failures must be fast)
+oi_fast_fail() {
+	local k
+	echo "node.session.initial_login_retry_max = 1"
+	for k in session.timeo.replacement_timeout 'conn[0].timeo.login_timeout' \
+		'conn[0].timeo.logout_timeout' 'conn[0].timeo.noop_out_interval' \
+		'conn[0].timeo.noop_out_timeout' session.err_timeo.abort_timeout \
+		session.err_timeo.lu_reset_timeout session.err_timeo.tgt_reset_timeout; do
+		echo "node.$k = $1"
+	done
+}
+
+# start_open_iscsi INITIATOR [MODULE...]: open-iscsi in the guest, as
+# INITIATOR, with no node records; /etc/iscsi/iscsid.conf is stdin after
+# what every test wants (no iscsid autostart, node.startup = manual, no
+# discoveryd); iscsi_tcp and the MODULEs loaded; iscsid started and
+# answering.
+start_open_iscsi() {
+	local ini=$1
+	shift
+	mkdir -p /etc/iscsi /run/lock/iscsi /var/lib/iscsi
+	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets /etc/iscsi/ifaces
+	echo "InitiatorName=$ini" >/etc/iscsi/initiatorname.iscsi
+	{
+		echo "iscsid.startup = /bin/true"
+		echo "node.startup = manual"
+		echo "discovery.sendtargets.use_discoveryd = No"
+		cat
+	} >/etc/iscsi/iscsid.conf
+	modprobe -a iscsi_tcp "$@" || return
+	iscsid || return
+	wait_for 10 sh -c 'iscsiadm -m session >/dev/null 2>&1; [ $? != 20 ]'
 }

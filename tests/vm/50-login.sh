@@ -150,28 +150,11 @@ raw_status() {
 # ---- open-iscsi in the guest ----
 
 setup_open_iscsi() {
-	mkdir -p /etc/iscsi /run/lock/iscsi
-	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets /etc/iscsi/ifaces
-	echo "InitiatorName=$INI1" >/etc/iscsi/initiatorname.iscsi
 	# Short timeouts: failures must be fast. No LUN scan (no SCSI I/O).
-	cat >/etc/iscsi/iscsid.conf <<-EOF
-	iscsid.startup = /bin/true
-	node.startup = manual
-	node.session.scan = manual
-	node.session.initial_login_retry_max = 1
-	node.session.timeo.replacement_timeout = 5
-	node.conn[0].timeo.login_timeout = 5
-	node.conn[0].timeo.logout_timeout = 5
-	node.conn[0].timeo.noop_out_interval = 5
-	node.conn[0].timeo.noop_out_timeout = 5
-	node.session.err_timeo.abort_timeout = 5
-	node.session.err_timeo.lu_reset_timeout = 5
-	node.session.err_timeo.tgt_reset_timeout = 5
-	discovery.sendtargets.use_discoveryd = No
-	EOF
-	modprobe iscsi_tcp || return
-	iscsid || return
-	wait_for 10 sh -c 'iscsiadm -m session >/dev/null 2>&1; [ $? != 20 ]'
+	{
+		echo "node.session.scan = manual"
+		oi_fast_fail 5
+	} | start_open_iscsi "$INI1"
 }
 
 # ---- the scenarios, for fabric $fab ----
@@ -538,17 +521,17 @@ cleanup() {
 	iscsiadm -m discoverydb -t st -p $PORTAL -o delete >/dev/null 2>&1
 	[ -d $DAUTH ] && echo 0 >$DAUTH/enforce_discovery_auth
 	t_check "$f-no-sessions-left" oi_no_session "$IQN1"
-	t_check "$f-clear" "$LIO" clear
-	rmdir "$CFS/iscsi" 2>/dev/null
-	case "$f" in
-	lio)
-		# iscsi_target_mod lets rmmod succeed while the rx/tx kthreads of
-		# a closed connection are still exiting: the next module loaded
-		# at its address then oopses in "iscsi_trx". Wait for them.
-		wait_for 30 sh -c '! pgrep -x "iscsi_t[rt]x" >/dev/null'
-		t_check "$f-unload" rmmod iscsi_target_mod ;;
-	zcit) t_check "$f-unload" rmmod zcit ;;
-	esac
+	teardown_fabric "$f"
+}
+
+# The scenarios, in this order, for fabric $fab.
+scenarios() {
+	local sc
+	for sc in sc_discovery sc_none_login sc_libiscsi sc_raw sc_multiconn sc_reinstate sc_reinstate_oi \
+		sc_login_timeout sc_acl_demo sc_chap sc_mutual sc_discovery_auth; do
+		echo "---- $fab $sc ($(cut -d' ' -f1 /proc/uptime)s)"
+		$sc
+	done
 }
 
 # ---- main ----
@@ -557,22 +540,6 @@ load_target_core
 if ! t_check open-iscsi-setup setup_open_iscsi; then
 	t_done
 fi
-for fab in $FABRICS; do
-	echo "==== fabric $fab ($(cut -d' ' -f1 /proc/uptime)s)"
-	if [ "$fab" = zcit ] && [ ! -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]; then
-		t_skip "zcit-all" "no zcit.ko (run scripts/build.sh)"
-		continue
-	fi
-	if ! t_check "$fab-configure" configure; then
-		cleanup
-		continue
-	fi
-	for sc in sc_discovery sc_none_login sc_libiscsi sc_raw sc_multiconn sc_reinstate sc_reinstate_oi \
-		sc_login_timeout sc_acl_demo sc_chap sc_mutual sc_discovery_auth; do
-		echo "---- $fab $sc ($(cut -d' ' -f1 /proc/uptime)s)"
-		$sc
-	done
-	cleanup
-done
+each_fabric "$FABRICS" scenarios
 echo "==== done ($(cut -d' ' -f1 /proc/uptime)s)"
 t_done

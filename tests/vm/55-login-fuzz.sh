@@ -2,49 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 # Adversarial login (issue 3): nothing in the login path may be made to
 # crash, leak or hang by a peer that lies about lengths or keys; bad input
-# gets a Login Response with a non-zero Status-Class, a Reject (in Full
-# Feature Phase) or a closed connection, within the login timeout.
+# gets a Login Response with a non-zero Status-Class or a closed
+# connection, within the login timeout. Full Feature Phase: 56-ffp-fuzz.sh.
 #
-# zcit only (ZCIT_LOGIN_FABRICS is not used: the bounds are zcit's). Targets
-# on 127.0.0.1:3260, demo mode off, attrib/login_timeout=5 (the minimum) on both:
-#   T1 = $IQN1, ACL $INI1, AuthMethod None, LUN 0 = 16 MiB rd_mcp "fuzz"
-#        (mapped to the ACL), param/InitialR2T=No and MaxOutstandingR2T=4
-#        (so that a session may negotiate unsolicited Data-Out and several
-#        R2Ts; the cases that offer Yes and 1 get those)
-#   T2 = $IQN2, ACL $INI1, CHAP required, mutual credentials configured
-# tests/guest/iscsi-fuzz.py runs the seeded cases (seed $ZCIT_FUZZ_SEED,
-# default 1) in parallel, each with a bounded wait (25 s before the target
-# is known, when zcit's 15 s default timeout applies; 12 s after), then
-# 100 concurrent half-open logins. One check per category:
+# zcit only; targets T1 (AuthMethod None) and T2 (mutual CHAP) as in
+# tests/guest/fuzz.sh. tests/guest/iscsi-fuzz.py runs the login-phase
+# cases in parallel, then 100 concurrent half-open logins. One check per
+# category:
 #  fuzz-ran                 the client ran to its summary
 #  fuzz-<category>          every case of: dsl (DataSegmentLength lies),
-#                           ahs, opcode (non-login PDUs during login), ffp
-#                           (bad PDUs in Full Feature Phase, discovery
-#                           Text, NOP-Out/Text floods whose answers are
-#                           never read: TCP backpressure, not an unbounded
-#                           queue of answers), digest (HeaderDigest=CRC32C), cbit (C
-#                           bit forever, T+C), stage (CSG/NSG), ids
+#                           ahs, opcode (non-login PDUs during login),
+#                           digest (HeaderDigest=CRC32C), cbit (C bit
+#                           forever, T+C), stage (CSG/NSG), ids
 #                           (ISID/TSIH/CID changes, joins, reinstatement
 #                           storm), keys, chap, abort (RST/FIN at each
-#                           point of a login), mutate
-#                           (300 seeded mutations of valid first requests),
-#                           data (SCSI commands to LUN 0: TUR, INQUIRY,
-#                           READ, WRITE with immediate data, R2T and
-#                           unsolicited Data-Out, odd lengths, trickled
-#                           PDUs, a slow reader, read back; R+W, bad
-#                           immediate data, EDTL huge/short/0, bad Data-Out
-#                           TTT/DataSN/offset/length/F/digest, Data-Out
-#                           for no task or never sent, bad AHS, CmdSN
-#                           outside the window or one ahead, a full tag
-#                           pool, resets and Logout with writes pending,
-#                           ABORT TASK of a write waiting for data, unknown
-#                           TMF functions, SNACK; then, alone, LUN RESET:
-#                           the answer expected field by field, or a Reject
-#                           carrying our header, then a close or a ping and
-#                           TUR still answered, the CmdSN window intact),
-#                           parallel (100 half-open logins: 64 held until
-#                           their timeout, the rest closed at once, a
-#                           session keeps answering, a login works after)
+#                           point of a login), mutate (300 seeded
+#                           mutations of valid first requests), parallel
+#                           (100 half-open logins: 64 held until their
+#                           timeout, the rest closed at once, a session
+#                           keeps answering, a login works after)
 # Each category holds controls (the same path with valid input succeeds).
 # Then:
 #  after-login-none, after-login-chap   normal logins still work
@@ -56,77 +32,7 @@
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
+. "$ZCIT_ROOT/tests/guest/fuzz.sh"
 
-FUZZ="/usr/bin/python3 $ZCIT_ROOT/tests/guest/iscsi-fuzz.py"
-SEED=${ZCIT_FUZZ_SEED:-1}
-PORTAL=127.0.0.1:3260
-T1=$CFS/iscsi/$IQN1/tpgt_1
-T2=$CFS/iscsi/$IQN2/tpgt_1
-CATS="dsl ahs opcode ffp digest cbit stage ids keys chap abort mutate data parallel"
-W=/tmp/fuzz
-FARGS=(--initiator "$INI1" --t-none "$IQN1" --t-chap "$IQN2"
-	--chap user1:secret1secret:mutual1:msecret1secret)
-mkdir -p $W
-
-configure() {
-	load_fabric zcit &&
-		"$LIO" target "$IQN1" 1 &&
-		"$LIO" portal "$IQN1" 1 $PORTAL &&
-		"$LIO" backstore rd fuzz 16 &&
-		"$LIO" lun "$IQN1" 1 0 rd/fuzz &&
-		"$LIO" acl "$IQN1" 1 "$INI1" 0=0 &&
-		echo 0 >"$T1/attrib/authentication" &&
-		echo 5 >"$T1/attrib/login_timeout" &&
-		echo No >"$T1/param/InitialR2T" &&
-		echo 4 >"$T1/param/MaxOutstandingR2T" &&
-		"$LIO" target "$IQN2" 1 &&
-		"$LIO" portal "$IQN2" 1 $PORTAL &&
-		"$LIO" acl "$IQN2" 1 "$INI1" &&
-		"$LIO" chap "$IQN2" 1 "$INI1" user1 secret1secret mutual1 msecret1secret &&
-		echo 5 >"$T2/attrib/login_timeout" &&
-		grep -qx No "$T1/param/InitialR2T" &&
-		grep -qx 4 "$T1/param/MaxOutstandingR2T" &&
-		grep -qx 0 "$T1/attrib/generate_node_acls" &&
-		grep -qx 0 "$T2/attrib/generate_node_acls" &&
-		grep -qx 1 "$T2/attrib/authentication"
-}
-
-# fuzz_login none|chap: one normal login and logout
-fuzz_login() {
-	timeout 40 $FUZZ "${FARGS[@]}" --login "$1"
-}
-
-zcit_only_start configure
-
-echo "==== fuzz, seed $SEED ($(cut -d' ' -f1 /proc/uptime)s)"
-$FUZZ "${FARGS[@]}" --seed "$SEED" --bound-pre 25 --bound-post 12 --mutations 300 --parallel 100 \
-	${ZCIT_FUZZ_ARGS:-} >$W/out 2>&1
-rc=$?
-cat $W/out
-echo "==== fuzz exit $rc ($(cut -d' ' -f1 /proc/uptime)s)"
-t_check fuzz-ran grep -q '^---- summary' $W/out
-for cat in $CATS; do
-	line=$(grep "^CATEGORY $cat " $W/out)
-	read -r _ _ npass nfail first <<<"$line"
-	if [ -z "$line" ]; then
-		t_fail "fuzz-$cat" "no result"
-	elif [ "$nfail" = 0 ] && [ "$npass" -gt 0 ]; then
-		t_pass "fuzz-$cat"
-	else
-		grep "^CASE $cat .* FAIL " $W/out | head -n 10 | sed "s/^/  fuzz-$cat| /"
-		t_fail "fuzz-$cat" "$nfail of $((npass + nfail)) cases failed, first: $first"
-	fi
-done
-
-echo "==== after ($(cut -d' ' -f1 /proc/uptime)s)"
-t_check after-login-none fuzz_login none
-t_check after-login-chap fuzz_login chap
-t_check no-sessions-left wait_for 20 sh -c "
-	[ \"\$(cat $CFS/iscsi/$IQN1/fabric_statistics/iscsi_instance/sessions)\" = 0 ] &&
-	[ \"\$(cat $CFS/iscsi/$IQN2/fabric_statistics/iscsi_instance/sessions)\" = 0 ]"
-t_check clear "$LIO" clear
-rmdir "$CFS/iscsi" 2>/dev/null
-t_check unload unload_zcit
-t_check kernel-log-clean kernel_log_clean
-echo "==== done ($(cut -d' ' -f1 /proc/uptime)s)"
-t_done
+fuzz_run "dsl ahs opcode digest cbit stage ids keys chap abort mutate parallel" \
+	--mutations 300 --parallel 100

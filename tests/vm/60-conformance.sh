@@ -37,6 +37,7 @@
 # log is saved, and its problem lines (BUG, WARNING, Call Trace...) are
 # echoed, timestamps included, where tests/run.sh finds them.
 # zcit-vm: timeout=2700
+# shellcheck disable=SC2317 # functions called through each_fabric
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
@@ -57,7 +58,7 @@ mkdir -p "$W" "$OUT"
 now() { cut -d' ' -f1 /proc/uptime; }
 
 iqn_of() { # BACKSTORE
-	case "$1" in rd) echo $IQN_RD ;; fileio) echo $IQN_FIO ;; esac
+	case "$1" in rd) echo "$IQN_RD" ;; fileio) echo "$IQN_FIO" ;; esac
 }
 
 # shellcheck disable=SC2317 # called through t_check
@@ -274,17 +275,18 @@ regressions() {
 }
 
 cleanup() {
-	t_check "$fab-clear" "$LIO" clear
-	rmdir "$CFS/iscsi" 2>/dev/null
+	teardown_fabric "$fab"
 	rm -f "$W/fio1.img"
-	case "$fab" in
-	lio)
-		# rmmod succeeds while iscsi_target_mod's connection threads are
-		# still exiting (see 50-login.sh): wait for them.
-		wait_for 30 sh -c '! pgrep -x iscsi_trx && ! pgrep -x iscsi_ttx' >/dev/null
-		t_check "$fab-unload" rmmod iscsi_target_mod ;;
-	zcit) t_check "$fab-unload" rmmod zcit ;;
-	esac
+}
+
+# Both backstores' suites, for fabric $fab (the kernel log quiet meanwhile).
+suites() {
+	dmesg -n 1
+	for bs in $BACKSTORES; do
+		run_suite "$bs"
+		check_pr "$bs"
+	done
+	dmesg -n "$loglevel"
 }
 
 # ---- main ----
@@ -293,24 +295,7 @@ if ! t_check target-core load_target_core; then
 	t_done
 fi
 read -r loglevel _ </proc/sys/kernel/printk
-for fab in $FABRICS; do
-	echo "==== fabric $fab ($(now)s)"
-	if [ "$fab" = zcit ] && [ ! -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]; then
-		t_skip "zcit-all" "no zcit.ko (run scripts/build.sh)"
-		continue
-	fi
-	if ! t_check "$fab-configure" configure; then
-		cleanup
-		continue
-	fi
-	dmesg -n 1
-	for bs in $BACKSTORES; do
-		run_suite "$bs"
-		check_pr "$bs"
-	done
-	dmesg -n "$loglevel"
-	cleanup
-done
+each_fabric "$FABRICS" suites
 echo "==== summary ($(now)s)"
 for bs in $BACKSTORES; do
 	for fab in $FABRICS; do

@@ -178,30 +178,13 @@ acl_param() { cat "$T/acls/$1/param/$2" 2>&1; }
 # ---- open-iscsi in the guest ----
 
 setup_open_iscsi() {
-	mkdir -p /etc/iscsi /run/lock/iscsi
-	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets /etc/iscsi/ifaces
-	echo "InitiatorName=$INI1" >/etc/iscsi/initiatorname.iscsi
 	# Scan the LUNs (iscsid does it after login); short recovery
 	# timeouts: failures must be fast.
-	cat >$W/iscsid.conf <<-EOF
-	iscsid.startup = /bin/true
-	node.startup = manual
-	node.session.scan = auto
-	node.session.initial_login_retry_max = 1
-	node.session.timeo.replacement_timeout = 10
-	node.conn[0].timeo.login_timeout = 10
-	node.conn[0].timeo.logout_timeout = 10
-	node.conn[0].timeo.noop_out_interval = 10
-	node.conn[0].timeo.noop_out_timeout = 10
-	node.session.err_timeo.abort_timeout = 10
-	node.session.err_timeo.lu_reset_timeout = 10
-	node.session.err_timeo.tgt_reset_timeout = 10
-	discovery.sendtargets.use_discoveryd = No
-	EOF
-	cp $W/iscsid.conf /etc/iscsi/iscsid.conf
-	modprobe -a iscsi_tcp crc32c_generic || return
-	iscsid || return
-	wait_for 10 sh -c 'iscsiadm -m session >/dev/null 2>&1; [ $? != 20 ]' || return
+	{
+		echo "node.session.scan = auto"
+		oi_fast_fail 10
+	} | start_open_iscsi "$INI1" crc32c_generic || return
+	cp /etc/iscsi/iscsid.conf $W/iscsid.conf
 	# The second initiator (persistent reservations): its own iface.
 	iscsiadm -m iface -I ifb -o new >/dev/null &&
 		iscsiadm -m iface -I ifb -o update -n iface.initiatorname -v "$INI2" >/dev/null
@@ -503,17 +486,19 @@ cleanup() {
 	timeout 60 iscsiadm -m node --logoutall=all >/dev/null 2>&1
 	iscsiadm -m node -o delete >/dev/null 2>&1
 	t_check "$f-no-sessions-left" test "$(oi_sessions)" = 0
-	t_check "$f-clear" "$LIO" clear
+	teardown_fabric "$f"
 	rm -f $W/lun.img
-	rmdir "$CFS/iscsi" 2>/dev/null
-	case "$f" in
-	lio)
-		# iscsi_target_mod lets rmmod succeed while the rx/tx kthreads of
-		# a closed connection are still exiting (see 50-login.sh).
-		wait_for 30 sh -c '! pgrep -x "iscsi_t[rt]x" >/dev/null'
-		t_check "$f-unload" rmmod iscsi_target_mod ;;
-	zcit) t_check "$f-unload" rmmod zcit ;;
-	esac
+}
+
+# The scenarios of $SCENARIOS, for fabric $fab, within its budget.
+scenarios() {
+	local sc
+	gave_up=0 disk_seen=0
+	for sc in $SCENARIOS; do
+		go_on || break
+		echo "---- $fab $sc ($(up)s)"
+		"sc_$sc"
+	done
 }
 
 # ---- main ----
@@ -523,23 +508,6 @@ load_target_core
 if ! t_check open-iscsi-setup setup_open_iscsi; then
 	t_done
 fi
-for fab in $FABRICS; do
-	echo "==== fabric $fab ($(up)s)"
-	if [ "$fab" = zcit ] && [ ! -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]; then
-		t_skip "zcit-all" "no zcit.ko (run scripts/build.sh)"
-		continue
-	fi
-	fab_start=$SECONDS gave_up=0 disk_seen=0
-	if ! t_check "$fab-configure" configure; then
-		cleanup
-		continue
-	fi
-	for sc in $SCENARIOS; do
-		go_on || break
-		echo "---- $fab $sc ($(up)s)"
-		"sc_$sc"
-	done
-	cleanup
-done
+each_fabric "$FABRICS" scenarios
 echo "==== done ($(up)s)"
 t_done
