@@ -9,6 +9,7 @@
 #   make check           everything: builds, style, KUnit, VM tests
 #   make run             boot a VM serving a ramdisk LUN on 127.0.0.1
 #   make bench           zcit vs iscsi_target_mod (and tgt) in one VM (scripts/bench.sh)
+#   make version         print zcit's version (ZCIT_VERSION_NUM, include/zcit/zcit.h)
 
 HOST_KVER := $(shell uname -r)
 ifeq ($(origin KVER),undefined)
@@ -26,7 +27,11 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 SOURCES := $(wildcard drivers/*.c include/zcit/*.h kunit/*.c)
 
-.PHONY: all modules clean build-all check-style sparse checkpatch kunit check run deps bench
+# The one version of zcit: MODULE_VERSION, DKMS's and the Debian package's.
+PKG_VERSION := $(shell sed -n 's/^\#define ZCIT_VERSION_NUM[[:space:]]*"\([^"]*\)".*/\1/p' \
+		$(CURDIR)/include/zcit/zcit.h)
+
+.PHONY: all modules clean build-all check-style sparse checkpatch kunit check run deps bench version
 
 all: modules
 
@@ -62,3 +67,6 @@ run:
 
 bench:
 	./scripts/bench.sh
+
+version:
+	@echo $(PKG_VERSION)

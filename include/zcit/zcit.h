@@ -16,7 +16,10 @@
 #include <zcit/param.h>
 #include <zcit/names.h>
 
-#define ZCIT_VERSION		"v4.1.0"
+/* MODULE_VERSION, and the DKMS and Debian package's (the Makefile reads it) */
+#define ZCIT_VERSION_NUM	"4.1.0"
+/* lio_version and iscsi_instance/version, in iscsi_target_mod's form */
+#define ZCIT_VERSION		"v" ZCIT_VERSION_NUM
 
 /**
  * struct zcit_stat_groups - fabric_statistics/ groups of a target
