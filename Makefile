@@ -16,6 +16,7 @@
 #   make dkms-install    (root) the sources into /usr/src/zcit-<version>; DKMS builds
 #                        and installs zcit for every kernel with headers; the redirect
 #   make dkms-uninstall  (root) undo make dkms-install
+#   make deb             out/deb/zcit-dkms_<version>_all.deb (scripts/deb.sh)
 
 HOST_KVER := $(shell uname -r)
 ifeq ($(origin KVER),undefined)
@@ -41,7 +42,7 @@ MODPROBE_CONF = $(DESTDIR)/etc/modprobe.d/zcit.conf
 DKMS_SRC = /usr/src/zcit-$(PKG_VERSION)
 
 .PHONY: all modules clean build-all check-style sparse checkpatch kunit check run deps bench \
-	install uninstall dkms-install dkms-uninstall version
+	install uninstall dkms-install dkms-uninstall deb version
 
 all: modules
 
@@ -110,3 +111,6 @@ dkms-install:
 dkms-uninstall:
 	dkms remove -m zcit -v $(PKG_VERSION) --all
 	rm -rf $(DKMS_SRC) /etc/modprobe.d/zcit.conf
+
+deb:
+	./scripts/deb.sh
