@@ -103,7 +103,7 @@ dkms-install:
 	install -D -m 644 scripts/modprobe.d/zcit.conf /etc/modprobe.d/zcit.conf
 	dkms add -m zcit -v $(PKG_VERSION)
 	for k in $$(ls /lib/modules); do \
-		[ -e /lib/modules/$$k/build ] || continue; \
+		[ -e /lib/modules/$$k/build/include ] || continue; \
 		dkms install -m zcit -v $(PKG_VERSION) -k $$k; rc=$$?; \
 		[ $$rc = 0 ] || [ $$rc = 77 ] || exit $$rc; \
 	done
