@@ -138,7 +138,7 @@ fi
 dkms status
 t_check dkms-installed dkms_installed "$K"
 for k in $(kernels_with_headers); do
-	echo "80-package: time dkms-make $k $(make_time "$k") s"
+	! dkms_installed "$k" || echo "80-package: time dkms-make $k $(make_time "$k") s"
 done
 
 missing=
