@@ -191,4 +191,5 @@ module_exit(zcit_exit);
 
 MODULE_DESCRIPTION("zcit: zero-copy iSCSI target fabric for LIO");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(ZCIT_VERSION_NUM);
 MODULE_SOFTDEP("pre: target_core_mod");

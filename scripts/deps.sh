@@ -7,7 +7,8 @@ PKGS="build-essential flex bison bc libelf-dev libssl-dev kmod cpio
 linux-image-amd64 linux-headers-amd64 linux-source-6.1
 qemu-system-x86 qemu-block-extra qemu-utils busybox-static
 libiscsi-bin targetcli-fb python3-rtslib-fb open-iscsi sg3-utils fio tgt
-multipath-tools sparse dbus e2fsprogs iproute2 procps ccache"
+multipath-tools sparse dbus e2fsprogs iproute2 procps ccache
+dkms dh-dkms debhelper dpkg-dev fakeroot"
 BPO_PKGS="linux-image-amd64/bookworm-backports linux-headers-amd64/bookworm-backports"
 
 need_root() {

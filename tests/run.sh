@@ -11,7 +11,9 @@
 # passed by its exit status. A kernel BUG/WARNING/..., a timeout or a missing
 # exit marker adds a failure for <kver>/<test>. A header line like
 #   # zcit-vm: blk-disk=64M scsi-disk=64M timeout=300 mem=2G
-# asks for sparse disk images (made in out/disks/ for that run) and VM settings.
+# asks for sparse disk images (made in out/disks/ for that run) and VM settings;
+# the word "deb" there has scripts/deb.sh build out/deb/zcit-dkms_*.deb on the
+# host first (once a run; log out/logs/deb.log).
 # --env K=V sets K in every guest script's environment; the host's
 # ZCIT_LOGIN_FABRICS, ZCIT_CONF_FABRICS and ZCIT_IO_FABRICS (which fabrics
 # tests/vm/50-login.sh, 60-conformance.sh and 70-io.sh run) are passed on
@@ -26,7 +28,7 @@ for v in ZCIT_LOGIN_FABRICS ZCIT_CONF_FABRICS ZCIT_IO_FABRICS; do
 	[ -z "${!v+set}" ] || envs+=(--env "$v=${!v}")
 done
 
-usage() { sed -n '4,19s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '4,21s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -55,7 +57,9 @@ for t in "$root"/tests/vm/*.sh; do
 done
 [ ${#tests[@]} -gt 0 ] || { echo "run.sh: no tests/vm/*.sh match '$filter'" >&2; exit 2; }
 
-passed=0 failed=0 skipped=0 skips=()
+passed=0 failed=0 skipped=0 skips=() deb_rc=''
+zcit_out=${ZCIT_OUT:-$root/out}
+[[ $zcit_out == /* ]] || zcit_out=$PWD/$zcit_out
 result() { # PASS|FAIL|SKIP ID [REASON]
 	echo "$1 $2${3:+: $3}"
 	case "$1" in
@@ -80,6 +84,18 @@ run_one() { # KVER SCRIPT
 			args+=("--${kv%%=*}" "$img")
 			;;
 		timeout=* | mem=*) args+=("--${kv%%=*}" "${kv#*=}") ;;
+		deb)
+			if [ -z "$deb_rc" ]; then
+				deb_rc=0
+				mkdir -p "$zcit_out/logs"
+				"$root/scripts/deb.sh" "$zcit_out/deb" >"$zcit_out/logs/deb.log" 2>&1 ||
+					deb_rc=$?
+			fi
+			if [ "$deb_rc" != 0 ]; then
+				result FAIL "$id" "scripts/deb.sh failed (log $zcit_out/logs/deb.log)"
+				return
+			fi
+			;;
 		*) echo "run.sh: $t: unknown zcit-vm setting '$kv'" >&2 ;;
 		esac
 	done

@@ -16,7 +16,10 @@
 #include <zcit/param.h>
 #include <zcit/names.h>
 
-#define ZCIT_VERSION		"v4.1.0"
+/* MODULE_VERSION, and the DKMS and Debian package's (the Makefile reads it) */
+#define ZCIT_VERSION_NUM	"4.1.0"
+/* lio_version and iscsi_instance/version, in iscsi_target_mod's form */
+#define ZCIT_VERSION		"v" ZCIT_VERSION_NUM
 /* Seconds an initiator asked to log out gets before it is disconnected. */
 #define ZCIT_ASYNC_LOGOUT_WAIT	2
 

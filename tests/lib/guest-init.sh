@@ -20,6 +20,11 @@ mnt proc /proc
 mnt sysfs /sys
 mnt devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
+# What udev would make: bash's <(...) (dkms uses it) needs /dev/fd.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+for f in stdin:0 stdout:1 stderr:2; do
+	[ -e "/dev/${f%:*}" ] || ln -s "/proc/self/fd/${f#*:}" "/dev/${f%:*}"
+done
 mnt devpts /dev/pts
 mnt tmpfs /dev/shm mode=1777
 # The guest gets a fresh /tmp; keep the host's reachable for a repository
