@@ -10,7 +10,7 @@ if [ ! -x "$src/scripts/checkpatch.pl" ]; then
 	mkdir -p "$cache"
 	tar -C "$cache" -xf /usr/src/linux-source-6.1.tar.xz
 fi
-[ $# -gt 0 ] || set -- drivers/*.c include/zcit/*.h kunit/*.c
+[ $# -gt 0 ] || set -- drivers/*.c include/zcit/*.h kunit/*.c kunit/*.h
 "$src/scripts/checkpatch.pl" --no-tree --strict --quiet --show-types \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$@"
 echo "checkpatch: clean ($# files)"
