@@ -20,6 +20,7 @@
 #include <zcit/ffp.h>
 #include <zcit/session.h>
 #include <zcit/cmd.h>
+#include <zcit/limits.h>
 
 struct zcit_global zcit_global;
 /* Serialises creation and removal of targets, TPGs and portals. */
@@ -81,7 +82,8 @@ static int zcit_get_cmd_state(struct se_cmd *se_cmd)
 	return 0;
 }
 
-static const struct target_core_fabric_ops zcit_ops = {
+/* Not const: zcit_init() sets max_data_sg_nents from max_xfer_kib. */
+static struct target_core_fabric_ops zcit_ops = {
 	.module				= THIS_MODULE,
 	.fabric_alias			= "iscsi",
 	.fabric_name			= "iSCSI",
@@ -156,6 +158,15 @@ static int __init zcit_init(void)
 		pr_err("iscsi_target_mod is loaded and owns the \"iscsi\" fabric: unload it first (rmmod iscsi_target_mod)\n");
 		return -EBUSY;
 	}
+	ret = zcit_limits_init();
+	if (ret)
+		return ret;
+	/*
+	 * LIO caps every buffer it sizes from a CDB at this many pages (with
+	 * a residual) and reports it as the MAXIMUM TRANSFER LENGTH in the
+	 * Block Limits VPD page; cmd.c refuses the rest.
+	 */
+	zcit_ops.max_data_sg_nents = zcit_limits.max_xfer / PAGE_SIZE;
 	if (!zalloc_cpumask_var(&zcit_global.allowed_cpus, GFP_KERNEL))
 		return -ENOMEM;
 	cpumask_copy(zcit_global.allowed_cpus, cpu_online_mask);
