@@ -24,6 +24,7 @@
 #include <zcit/conn.h>
 #include <zcit/session.h>
 #include <zcit/cmd.h>
+#include <zcit/limits.h>
 
 /* Tags beyond the CmdSN window: immediate commands and TMF requests. */
 #define ZCIT_EXTRA_TAGS		32
@@ -135,7 +136,52 @@ int zcit_cmd_init(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 		zcit_cmd_unused(cmd);
 		return -ESHUTDOWN;
 	}
+	/*
+	 * LIO sizes a write's buffer from its CDB rather than from the EDTL
+	 * (it would keep the whole EDTL as the buffer of a CDB that moves
+	 * less); zcit_cmd_fit_write() then reconciles the two.
+	 */
+	cmd->se_cmd.unknown_data_length = dir == DMA_TO_DEVICE;
 	*out = cmd;
+	return 0;
+}
+
+/*
+ * RFC 7143 11.4.5.1 and FCP-4 9.4.2 a): a write whose Expected Data Transfer
+ * Length is not what its CDB transfers is processed normally, except that
+ * no data beyond the smaller of the two is requested or written, and the
+ * difference is reported as a residual.  LIO has sized the buffer from the
+ * CDB (unknown_data_length), capped at max_data_sg_nents pages with an
+ * underflow residual; here it shrinks to the EDTL when that is less (to
+ * whole blocks for a READ/WRITE-type CDB).  LIO itself would refuse such
+ * a data CDB and keep the whole EDTL as the buffer of any other CDB.
+ *
+ * Return: 0, or the sense reason to refuse the command with.
+ */
+static sense_reason_t zcit_cmd_fit_write(struct se_cmd *se_cmd, u32 edtl)
+{
+	u32 spdtl = se_cmd->data_length, len;
+
+	if (se_cmd->se_cmd_flags & SCF_UNDERFLOW_BIT)
+		spdtl += se_cmd->residual_count;
+	if (spdtl == edtl)
+		return 0;
+	/* Their length is part of what they mean: no partial execution. */
+	if ((se_cmd->se_cmd_flags & SCF_COMPARE_AND_WRITE) ||
+	    se_cmd->prot_type != TARGET_DIF_TYPE0_PROT)
+		return TCM_INVALID_FIELD_IN_COMMAND_IU;
+	se_cmd->se_cmd_flags &= ~(SCF_UNDERFLOW_BIT | SCF_OVERFLOW_BIT);
+	if (spdtl > edtl) {
+		len = edtl;
+		if (se_cmd->se_cmd_flags & SCF_SCSI_DATA_CDB)
+			len = rounddown(len, se_cmd->se_dev->dev_attrib.block_size);
+		se_cmd->data_length = min(se_cmd->data_length, len);
+		se_cmd->se_cmd_flags |= SCF_OVERFLOW_BIT;
+		se_cmd->residual_count = spdtl - edtl;
+	} else {
+		se_cmd->se_cmd_flags |= SCF_UNDERFLOW_BIT;
+		se_cmd->residual_count = edtl - se_cmd->data_length;
+	}
 	return 0;
 }
 
@@ -146,16 +192,35 @@ int zcit_cmd_init(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
  * @cdb: the whole CDB (BHS plus extended CDB AHS)
  *
  * When LIO refuses the command it has already queued a response for it.
+ * No command gets a buffer larger than zcit_limits.max_xfer: LIO caps the
+ * ones it sizes from the CDB; the rest (pass-through) are refused.
+ *
+ * Return: for a write, the bytes of data its buffer takes (at most its
+ * EDTL; 0 when it was refused).
  */
-void zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb)
+u32 zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb)
 {
-	pr_debug("ITT 0x%08llx: CDB 0x%02x, %u bytes, dir %d\n",
-		 cmd->se_cmd.tag, cdb[0], cmd->se_cmd.data_length,
-		 cmd->se_cmd.data_direction);
-	if (target_submit_prep(&cmd->se_cmd, cdb, NULL, 0, NULL, 0, NULL, 0,
+	struct se_cmd *se_cmd = &cmd->se_cmd;
+	u32 edtl = se_cmd->data_length;
+	sense_reason_t reason = 0;
+
+	if (target_submit_prep(se_cmd, cdb, NULL, 0, NULL, 0, NULL, 0,
 			       GFP_NOIO))
-		return;	/* LIO has queued the failure status */
-	target_submit(&cmd->se_cmd);
+		return 0;	/* LIO has queued the failure status */
+	if (se_cmd->data_direction == DMA_TO_DEVICE)
+		reason = zcit_cmd_fit_write(se_cmd, edtl);
+	if (!reason && se_cmd->data_length > zcit_limits.max_xfer)
+		reason = TCM_INVALID_CDB_FIELD;
+	pr_debug("ITT 0x%08llx: CDB 0x%02x, EDTL %u, buffer %u, dir %d: %d\n",
+		 se_cmd->tag, cdb[0], edtl, se_cmd->data_length,
+		 se_cmd->data_direction, reason);
+	if (reason) {
+		transport_generic_request_failure(se_cmd, reason);
+		return 0;
+	}
+	edtl = se_cmd->data_direction == DMA_TO_DEVICE ? se_cmd->data_length : 0;
+	target_submit(se_cmd);
+	return edtl;
 }
 
 /**

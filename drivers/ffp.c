@@ -229,6 +229,7 @@ static void zcit_ffp_scsi_cmd(struct zcit_conn *conn, struct zcit_rx_act *act)
 	if (!immediate) {
 		ret = zcit_sess_take_cmdsn(conn->sess, be32_to_cpu(req->cmdsn));
 		if (ret == -EAGAIN)
+	u32 len;
 			return zcit_ffp_early_cmd(conn, w && !(req->flags &
 						  ISCSI_FLAG_CMD_FINAL), act);
 		if (ret) {
@@ -262,7 +263,9 @@ static void zcit_ffp_scsi_cmd(struct zcit_conn *conn, struct zcit_rx_act *act)
 		set_bit(ZCIT_CMD_RX, &cmd->flags);
 		list_add_tail(&cmd->rx_node, &conn->rx_cmds);
 	}
-	zcit_cmd_start(cmd, cdb);
+	len = zcit_cmd_start(cmd, cdb);
+	if (w)
+		zcit_xfer_limit(&cmd->xfer, len);
 	if (conn->rx_lens.data)
 		zcit_ffp_rx_into(conn, cmd, 0, conn->rx_lens.data, act);
 }

@@ -39,7 +39,8 @@ int zcit_xfer_init(struct zcit_xfer *x, const struct zcit_xfer_params *p,
 {
 	u32 first = min(p->first_burst, edtl);
 
-	*x = (struct zcit_xfer){ .edtl = edtl, .ttt_base = ttt_base & ~0xffffU };
+	*x = (struct zcit_xfer){ .edtl = edtl, .want = edtl,
+				 .ttt_base = ttt_base & ~0xffffU };
 	if (imm_len && !p->immediate_data)
 		return -EPROTO;
 	if (imm_len > first)
@@ -52,6 +53,21 @@ int zcit_xfer_init(struct zcit_xfer *x, const struct zcit_xfer_params *p,
 	x->max_burst = max(p->max_burst, 512U);
 	x->max_r2t = max(p->max_r2t, 1U);
 	return 0;
+}
+
+/**
+ * zcit_xfer_limit() - the command takes less data than its EDTL
+ * @x: the transfer, before its first R2T
+ * @len: the bytes its buffer holds
+ *
+ * RFC 7143 11.4.5.1: when the CDB transfers less than the Expected Data
+ * Transfer Length (or the target takes less), the target asks for no more
+ * than it takes and reports the rest as a residual.  Unsolicited data the
+ * initiator was entitled to send still arrives in full.
+ */
+void zcit_xfer_limit(struct zcit_xfer *x, u32 len)
+{
+	x->want = min(len, x->edtl);
 }
 
 /**
@@ -69,7 +85,7 @@ bool zcit_xfer_next_r2t(struct zcit_xfer *x, struct zcit_r2t *r2t)
 	if (!zcit_xfer_r2t_pending(x))
 		return false;
 	r2t->offset = x->r2t_next;
-	r2t->len = min(x->max_burst, x->edtl - x->r2t_next);
+	r2t->len = min(x->max_burst, x->want - x->r2t_next);
 	r2t->r2tsn = x->r2tsn;
 	r2t->ttt = x->ttt_base | (x->r2tsn & 0xffff);
 	x->r2tsn++;
@@ -111,7 +127,7 @@ int zcit_xfer_data_out(struct zcit_xfer *x, u32 ttt, u32 datasn, u32 offset,
 			return -EPROTO;
 		n = x->r2t_done;
 		seq_start = x->unsol_end + n * x->max_burst;
-		seq_end = min(seq_start + x->max_burst, x->edtl);
+		seq_end = min(seq_start + x->max_burst, x->want);
 		if (ttt != (x->ttt_base | (n & 0xffff)))
 			return -EPROTO;
 	}

@@ -186,6 +186,56 @@ static void zcit_xfer_test_final_immediate(struct kunit *test)
 }
 
 /* Data-In PDUs within MaxRecvDataSegmentLength, F at each burst's end. */
+/*
+ * RFC 7143 11.4.5.1: a CDB that transfers less than the EDTL: R2Ts ask for
+ * what the command takes only, and unsolicited data past it still counts.
+ */
+static void zcit_xfer_test_limit(struct kunit *test)
+{
+	struct zcit_r2t r2t;
+	struct zcit_xfer x;
+
+	/* One 512-byte block of a 10000-byte EDTL, all by R2T. */
+	KUNIT_ASSERT_EQ(test, zcit_xfer_init(&x, &r2t_only, 10000, 0, true,
+					     0), 0);
+	zcit_xfer_limit(&x, 512);
+	KUNIT_ASSERT_TRUE(test, zcit_xfer_next_r2t(&x, &r2t));
+	KUNIT_EXPECT_EQ(test, r2t.offset, 0U);
+	KUNIT_EXPECT_EQ(test, r2t.len, 512U);
+	KUNIT_EXPECT_FALSE(test, zcit_xfer_r2t_pending(&x));
+	/* The sequence ends where the R2T does: F on the last byte asked. */
+	KUNIT_EXPECT_EQ(test, zcit_xfer_data_out(&x, r2t.ttt, 0, 0, 512,
+						 false), -EPROTO);
+	KUNIT_ASSERT_EQ(test, zcit_xfer_data_out(&x, r2t.ttt, 0, 0, 512,
+						 true), 0);
+	KUNIT_EXPECT_TRUE(test, zcit_xfer_done(&x));
+	KUNIT_EXPECT_FALSE(test, zcit_xfer_next_r2t(&x, &r2t));
+
+	/* Nothing taken (a CDB without data): no R2T, done at once. */
+	KUNIT_ASSERT_EQ(test, zcit_xfer_init(&x, &r2t_only, 1U << 31, 0, true,
+					     0), 0);
+	zcit_xfer_limit(&x, 0);
+	KUNIT_EXPECT_FALSE(test, zcit_xfer_r2t_pending(&x));
+	KUNIT_EXPECT_TRUE(test, zcit_xfer_done(&x));
+
+	/* Less than the unsolicited part: it all arrives, no R2T. */
+	KUNIT_ASSERT_EQ(test, zcit_xfer_init(&x, &unsol, 10000, 8 * KB, false,
+					     0), 0);
+	zcit_xfer_limit(&x, 512);
+	KUNIT_EXPECT_FALSE(test, zcit_xfer_r2t_pending(&x));
+	KUNIT_EXPECT_FALSE(test, zcit_xfer_done(&x));
+	KUNIT_ASSERT_EQ(test, zcit_xfer_data_out(&x, UNSOL, 0, 8 * KB,
+						 10000 - 8 * KB, true), 0);
+	KUNIT_EXPECT_TRUE(test, zcit_xfer_done(&x));
+
+	/* More than the EDTL: the EDTL still bounds it. */
+	KUNIT_ASSERT_EQ(test, zcit_xfer_init(&x, &r2t_only, 4 * KB, 0, true,
+					     0), 0);
+	zcit_xfer_limit(&x, 8 * KB);
+	KUNIT_ASSERT_TRUE(test, zcit_xfer_next_r2t(&x, &r2t));
+	KUNIT_EXPECT_EQ(test, r2t.len, 4 * KB);
+}
+
 static void zcit_xfer_test_datain(struct kunit *test)
 {
 	u32 total = 100 * KB, sent = 0, n = 0, seqs = 0, len;
@@ -276,6 +326,7 @@ static struct kunit_case zcit_xfer_cases[] = {
 	KUNIT_CASE(zcit_xfer_test_bad_data_out),
 	KUNIT_CASE(zcit_xfer_test_unsolicited),
 	KUNIT_CASE(zcit_xfer_test_final_immediate),
+	KUNIT_CASE(zcit_xfer_test_limit),
 	KUNIT_CASE(zcit_xfer_test_datain),
 	KUNIT_CASE(zcit_xfer_test_builders),
 	{}

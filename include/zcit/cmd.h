@@ -94,7 +94,7 @@ static inline struct zcit_cmd *to_zcit_cmd(struct se_cmd *se_cmd)
 /* cmd.c: LIO glue */
 int zcit_cmd_init(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 		  struct zcit_cmd **out);
-void zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb);
+u32 zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb);
 void zcit_cmd_execute(struct zcit_cmd *cmd);
 void zcit_cmd_abort_write(struct zcit_cmd *cmd);
 bool zcit_cmd_aborted(const struct zcit_cmd *cmd);

@@ -10,6 +10,7 @@
 #ifndef ZCIT_XFER_H
 #define ZCIT_XFER_H
 
+#include <linux/minmax.h>
 #include <linux/types.h>
 
 /**
@@ -31,6 +32,8 @@ struct zcit_xfer_params {
 /**
  * struct zcit_xfer - the write data of one command
  * @edtl: Expected Data Transfer Length
+ * @want: the data the command takes (at most @edtl): R2Ts ask for no more,
+ *	and unsolicited data past it is received but dropped
  * @unsol_end: unsolicited data (immediate or Data-Out) ends here
  * @max_burst: MaxBurstLength: the size of each R2T
  * @max_r2t: R2Ts outstanding at most
@@ -44,6 +47,7 @@ struct zcit_xfer_params {
  */
 struct zcit_xfer {
 	u32 edtl;
+	u32 want;
 	u32 unsol_end;
 	u32 max_burst;
 	u32 max_r2t;
@@ -71,6 +75,7 @@ struct zcit_r2t {
 
 int zcit_xfer_init(struct zcit_xfer *x, const struct zcit_xfer_params *p,
 		   u32 edtl, u32 imm_len, bool final, u32 ttt_base);
+void zcit_xfer_limit(struct zcit_xfer *x, u32 len);
 bool zcit_xfer_next_r2t(struct zcit_xfer *x, struct zcit_r2t *r2t);
 int zcit_xfer_data_out(struct zcit_xfer *x, u32 ttt, u32 datasn, u32 offset,
 		       u32 len, bool final);
@@ -83,7 +88,7 @@ int zcit_xfer_data_out(struct zcit_xfer *x, u32 ttt, u32 datasn, u32 offset,
  */
 static inline bool zcit_xfer_done(const struct zcit_xfer *x)
 {
-	return x->received == x->edtl;
+	return x->received == max(x->want, x->unsol_end);
 }
 
 /**
@@ -94,7 +99,7 @@ static inline bool zcit_xfer_done(const struct zcit_xfer *x)
  */
 static inline bool zcit_xfer_r2t_pending(const struct zcit_xfer *x)
 {
-	return x->r2t_next < x->edtl &&
+	return x->r2t_next < x->want &&
 	       x->r2tsn - x->r2t_done < x->max_r2t;
 }
 

@@ -24,6 +24,9 @@
 #                           bad immediate data, EDTL huge/short/0, bad
 #                           Data-Out TTT/DataSN/offset/length/F/digest,
 #                           Data-Out for no task or never sent, bad AHS,
+#                           a CDB without data sent with W and a 4 GiB
+#                           EDTL (64 at once), PR OUT with a 2 GiB
+#                           parameter list (the max_xfer_kib cap),
 #                           CmdSN outside the window or one ahead, a full
 #                           tag pool, resets and Logout with writes
 #                           pending, ABORT TASK of a write waiting for

@@ -26,6 +26,9 @@
 #  <f>-<bs>-pr              every test of the PR families ProutRegister*,
 #                           ProutReserve*, PrinReadKeys* passes (on zcit:
 #                           every one that passes on lio, when lio ran)
+#  zcit-<bs>-residuals      zcit passes every iSCSIResiduals test it runs
+#                           (RFC 7143 11.4.5: writes whose EDTL differs
+#                           from the CDB's length; lio fails them)
 #  conf-<bs>-<Suite.Test>   (failures only) a test lio passes and zcit fails
 #  zcit-<bs>-no-regressions zcit passes every test lio passes (skipped
 #                           without a lio run to compare with)
@@ -242,6 +245,22 @@ check_pr() {
 	fi
 }
 
+# check_residuals BACKSTORE: zcit passes the iSCSIResiduals tests (issue 12)
+check_residuals() {
+	local base=$fab-$1 bad
+	[ "$fab" = zcit ] || return 0
+	grep -E '^[A-Z]+ iSCSIResiduals\.' "$W/$base.res" >"$W/$base.resid"
+	bad=$(grep -E '^FAIL ' "$W/$base.resid" | cut -d' ' -f2 | paste -sd ' ')
+	if ! grep -q '^PASS ' "$W/$base.resid"; then
+		t_fail "$base-residuals" "no iSCSIResiduals test passed"
+	elif [ -n "$bad" ]; then
+		t_fail "$base-residuals" "$bad"
+	else
+		echo "residuals: $(grep -c "^PASS " "$W/$base.resid") passed"
+		t_pass "$base-residuals"
+	fi
+}
+
 # regressions BACKSTORE: one failure for each test lio passes and zcit
 # fails; tests zcit did not get to (its run stopped) are only counted
 regressions() {
@@ -285,6 +304,7 @@ suites() {
 	for bs in $BACKSTORES; do
 		run_suite "$bs"
 		check_pr "$bs"
+		check_residuals "$bs"
 	done
 	dmesg -n "$loglevel"
 }

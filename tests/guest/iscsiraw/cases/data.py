@@ -205,11 +205,95 @@ def data_read_edtl_huge(env, c):
 
 @cases("data", [("write-edtl-huge", b""), ("write-edtl-huge-immediate", b"\x44" * BLOCK)])
 def data_write_edtl_huge(env, c, imm):
-    # EDTL 0xffffffff for a 512-byte WRITE: LIO refuses a write whose
-    # EDTL differs from the CDB's: CHECK CONDITION, ILLEGAL REQUEST, no R2T
+    # EDTL 0xffffffff for a 512-byte WRITE (RFC 7143 11.4.5.1, issue 12):
+    # the block is asked for (an R2T of 512 when no immediate data came)
+    # and written; GOOD, residual underflow 0xffffffff - 512
+    dlogin(c, ImmediateData="Yes")
+    lba, data = 1700 + len(imm), pattern(20 + len(imm), BLOCK)
+    pdu, itt = c.scsi_pdu(cdb_rw(0x2A, lba, 1), 0xFFFFFFFF, C_F | C_W, data if imm else b"")
+    c.send(pdu)
+    n = 0 if imm else answer_r2ts(c, itt, data, 0, BLOCK, "WRITE(10) EDTL 0xffffffff")
+    r = d_status(c, itt, env.bound_post, "WRITE(10) EDTL 0xffffffff", r2ts=n)
+    want_good(r, "WRITE(10) EDTL 0xffffffff", 0, U_BIT, 0xFFFFFFFF - BLOCK)
+    if read_blocks(c, lba, 1) != data:
+        raise Fail("read back differs")
+    return "%d R2T, U, residual 0x%x, read back equal, " % (n, r["resid"]) + survives(c)
+
+
+@cases("data", [("nodata-w-edtl-1g", (1 << 30, 1)), ("nodata-w-edtl-4g-x64", (0xFFFFFFFF, 64))])
+def data_nodata_w_edtl_huge(env, c, arg):
+    # issue 12 defect 1: TEST UNIT READY with W and a huge EDTL and no
+    # data. LIO would keep the whole EDTL as its write buffer (a WARN past
+    # 512 MiB, the OOM killer after a few); it transfers nothing: GOOD at
+    # once, no R2T, residual underflow = the EDTL. Many at once (the
+    # CmdSN window) must not hold memory either: every answer comes, and
+    # the guest's free memory is what it was.
+    edtl, count = arg
     dlogin(c)
-    r = d_cmd(c, cdb_rw(0x2A, 1700, 1), 0xFFFFFFFF, C_F | C_W, "WRITE(10) EDTL 0xffffffff", imm)
-    return want_check(r, "WRITE(10) EDTL 0xffffffff", 5) + ", " + survives(c)
+    before = mem_available()
+    itts = []
+    for _ in range(min(count, c.window)):
+        pdu, itt = c.scsi_pdu(cdb_tur(), edtl, C_F | C_W)
+        c.send(pdu)
+        itts.append(itt)
+    c.check_exp = False  # answers come while later commands are in flight
+    for itt in itts:
+        r = d_status(c, itt, env.bound_post, "TUR W EDTL 0x%x" % edtl)
+        want_good(r, "TUR W EDTL 0x%x" % edtl, 0, U_BIT, edtl)
+    # a few 1-byte Data-Outs for the answered task: dropped, no effect
+    for i in range(4):
+        c.send(c.data_out_pdu(itts[0], RSV, i, i, b"\x01", False, 0))
+    after = mem_available()
+    c.check_exp = True
+    if before - after > 64 << 20:
+        raise Fail("MemAvailable fell by %d MiB" % ((before - after) >> 20))
+    return "%d answered GOOD, U, residual 0x%x, memory held %d KiB, " % (
+        len(itts), edtl, max(0, before - after) >> 10) + survives(c)
+
+
+def mem_available():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    raise Fail("no MemAvailable in /proc/meminfo")
+
+
+@case("data", "pr-out-param-huge")
+def data_pr_out_param_huge(env, c):
+    # PERSISTENT RESERVE OUT whose parameter list length and EDTL agree on
+    # 2 GiB: LIO caps the buffer at max_xfer_kib (8 MiB), asks for no more
+    # than that, and answers once it has it; never a 2 GiB buffer
+    dlogin(c, InitialR2T="Yes", MaxBurstLength=262144)
+    size = 1 << 31
+    cdb = bytes([0x5F, 0x00, 0, 0, 0]) + struct.pack(">I", size) + b"\0"
+    pdu, itt = c.scsi_pdu(cdb, size, C_F | C_W)
+    c.send(pdu)
+    bhs, seg = dread(c, env.bound_post, "PR OUT 2 GiB")
+    if bhs[0] & 0x3F != OP_R2T:
+        raise Fail("PR OUT 2 GiB: %s, want R2Ts for a buffer of 8 MiB" % describe(bhs, seg))
+    total = u32(bhs, 44)
+    if u32(bhs, 40) != 0 or total > 262144:
+        raise Fail("PR OUT: first R2T offset %d length %d" % (u32(bhs, 40), total))
+    # the R2Ts never ask past the cap
+    ttt = u32(bhs, 20)
+    send_burst(c, itt, ttt, 0, b"\0" * total, piece=8192)
+    n, off = 1, total
+    while True:
+        bhs, seg = dread(c, env.bound_post, "PR OUT R2T %d" % n)
+        if bhs[0] & 0x3F != OP_R2T:
+            break
+        if u32(bhs, 40) != off or off + u32(bhs, 44) > 8 << 20:
+            raise Fail("PR OUT: R2T offset %d length %d past 8 MiB" %
+                       (u32(bhs, 40), u32(bhs, 44)))
+        send_burst(c, itt, u32(bhs, 20), off, b"\0" * u32(bhs, 44), piece=8192)
+        off += u32(bhs, 44)
+        n += 1
+    if off != 8 << 20:
+        raise Fail("PR OUT: %d bytes asked for, want the 8 MiB cap" % off)
+    if bhs[0] & 0x3F != OP_SCSI_RSP or u32(bhs, 16) != itt:
+        raise Fail("PR OUT: got %s" % describe(bhs, seg))
+    return "asked for 8 MiB at most, answered status 0x%02x, " % bhs[3] + survives(c)
 
 
 # Data-Out against a WRITE(10) of 4096 bytes whose R2T asked for all of it
@@ -404,11 +488,17 @@ def data_read_edtl_0(env, c, flags):
 
 @case("data", "write-edtl-short")
 def data_write_edtl_short(env, c):
-    # 4096 bytes to write, EDTL 512 (immediate): LIO refuses the overflow
-    dlogin(c)
-    r = d_cmd(c, cdb_rw(0x2A, 2300, 8), BLOCK, C_F | C_W, "WRITE(10) 8 blocks, EDTL 512",
-              b"\x12" * BLOCK)
-    return want_check(r, "WRITE(10) 8 blocks, EDTL 512", 5) + ", " + survives(c)
+    # 4096 bytes to write, EDTL 512 (immediate): FCP-4 9.4.2 a), as
+    # iscsi-test-cu's Write*Residuals want: the first block written, the
+    # rest not; GOOD, residual overflow 3584
+    dlogin(c, ImmediateData="Yes")
+    old = read_blocks(c, 2300, 8)
+    new = pattern(21, BLOCK)
+    r = d_cmd(c, cdb_rw(0x2A, 2300, 8), BLOCK, C_F | C_W, "WRITE(10) 8 blocks, EDTL 512", new)
+    want_good(r, "WRITE(10) 8 blocks, EDTL 512", 0, O_BIT, 7 * BLOCK)
+    if read_blocks(c, 2300, 8) != new + old[BLOCK:]:
+        raise Fail("read back: not the first block new and the rest as before")
+    return "O, residual 3584, one block written, " + survives(c)
 
 
 @case("data", "write-beyond-end")
