@@ -70,7 +70,7 @@ static int zcit_ffp_start(struct zcit_conn *conn)
 static void zcit_ffp_login_done(struct zcit_conn *conn)
 {
 	struct zcit_login *l = conn->login;
-	const struct zcit_sess_params *p = &l->nego.res;
+	const struct zcit_sess_params *p = &l->nego.res, *s;
 
 	pr_info("%s login from %pISpc (%s) to %s, TSIH %u\n",
 		l->discovery ? "discovery" : "normal", &conn->peer,
@@ -81,12 +81,18 @@ static void zcit_ffp_login_done(struct zcit_conn *conn)
 	conn->max_xmit_dsl = p->max_xmit_dsl;
 	conn->hdr_digest = p->header_digest;
 	conn->data_digest = p->data_digest;
-	conn->xp.initial_r2t = p->initial_r2t;
-	conn->xp.immediate_data = p->immediate_data;
-	conn->xp.first_burst = p->first_burst;
-	conn->xp.max_burst = p->max_burst;
-	conn->xp.max_r2t = min_t(u32, p->max_r2t, ZCIT_MAX_R2T);
-	conn->max_burst = p->max_burst;
+	/*
+	 * RFC 7143 13.10-13.17: the data-transfer keys are leading-only: a
+	 * connection joining a session works with the leading login's values
+	 * (its own login only had the defaults).
+	 */
+	s = &conn->sess->params;
+	conn->xp.initial_r2t = s->initial_r2t;
+	conn->xp.immediate_data = s->immediate_data;
+	conn->xp.first_burst = s->first_burst;
+	conn->xp.max_burst = s->max_burst;
+	conn->xp.max_r2t = min_t(u32, s->max_r2t, ZCIT_MAX_R2T);
+	conn->max_burst = s->max_burst;
 	zcit_login_free(l);
 	kfree(l);
 	conn->login = NULL;

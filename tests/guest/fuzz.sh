@@ -7,9 +7,10 @@
 # zcit only (ZCIT_LOGIN_FABRICS is not used: the bounds are zcit's). Targets
 # on 127.0.0.1:3260, demo mode off, attrib/login_timeout=5 (the minimum) on both:
 #   T1 = $IQN1, ACL $INI1, AuthMethod None, LUN 0 = 16 MiB rd_mcp "fuzz"
-#        (mapped to the ACL), param/InitialR2T=No and MaxOutstandingR2T=4
-#        (so that a session may negotiate unsolicited Data-Out and several
-#        R2Ts; the cases that offer Yes and 1 get those)
+#        (mapped to the ACL), param/InitialR2T=No, MaxOutstandingR2T=4 and
+#        MaxConnections=2 (so that a session may negotiate unsolicited
+#        Data-Out, several R2Ts and two connections; the cases that offer
+#        Yes and 1 get those)
 #   T2 = $IQN2, ACL $INI1, CHAP required, mutual credentials configured
 # The client runs the seeded cases (seed $ZCIT_FUZZ_SEED, default 1;
 # $ZCIT_FUZZ_ARGS adds options) in parallel, each with a bounded wait
@@ -45,6 +46,7 @@ fuzz_configure() {
 		echo 5 >"$T1/attrib/login_timeout" &&
 		echo No >"$T1/param/InitialR2T" &&
 		echo 4 >"$T1/param/MaxOutstandingR2T" &&
+		echo 2 >"$T1/param/MaxConnections" &&
 		"$LIO" target "$IQN2" 1 &&
 		"$LIO" portal "$IQN2" 1 $PORTAL &&
 		"$LIO" acl "$IQN2" 1 "$INI1" &&
@@ -52,6 +54,7 @@ fuzz_configure() {
 		echo 5 >"$T2/attrib/login_timeout" &&
 		grep -qx No "$T1/param/InitialR2T" &&
 		grep -qx 4 "$T1/param/MaxOutstandingR2T" &&
+		grep -qx 2 "$T1/param/MaxConnections" &&
 		grep -qx 0 "$T1/attrib/generate_node_acls" &&
 		grep -qx 0 "$T2/attrib/generate_node_acls" &&
 		grep -qx 1 "$T2/attrib/authentication"

@@ -501,6 +501,35 @@ def data_write_edtl_short(env, c):
     return "O, residual 3584, one block written, " + survives(c)
 
 
+@case("data", "mcs-session-keys")
+def data_mcs_session_keys(env, c):
+    # issue 12 defect 6: a connection joining a session works with the
+    # session's leading-only values (RFC 7143 13.10-13.17), here
+    # InitialR2T=No and FirstBurstLength=4096 from the leading login: on
+    # the second connection a write may carry unsolicited Data-Out, and
+    # its R2T asks for the data after 4096
+    dlogin(c, InitialR2T="No", ImmediateData="Yes", FirstBurstLength=4096, MaxConnections=2)
+    c2 = Conn(env, c.isid)
+    try:
+        c2.tsih, c2.cid, c2.cmdsn = c.tsih, 2, c.cmdsn
+        c2.login_none(op_keys=[("HeaderDigest", "None"), ("DataDigest", "None"),
+                               ("MaxRecvDataSegmentLength", "262144")])
+        c2.max_burst = c.max_burst
+        data = pattern(30, 16 * BLOCK)
+        pdu, itt = c2.scsi_pdu(cdb_rw(0x2A, 2600, 16), len(data), C_W, data[:1024])
+        c2.send(pdu)
+        send_burst(c2, itt, RSV, 1024, data[1024:4096], piece=1024)
+        n = answer_r2ts(c2, itt, data, 4096, c.max_burst, "WRITE(10) on CID 2", piece=4096)
+        want_good(d_status(c2, itt, env.bound_post, "WRITE(10) on CID 2", r2ts=n),
+                  "WRITE(10) on CID 2", 0)
+        c.cmdsn = c2.cmdsn
+    finally:
+        c2.close()
+    if read_blocks(c, 2600, 16) != data:
+        raise Fail("read back on CID 1 differs")
+    return "CID 2: unsolicited to 4096, %d R2T, read back on CID 1 equal" % n
+
+
 @case("data", "write-beyond-end")
 def data_write_beyond_end(env, c):
     # 16 MiB is 32768 blocks: LBA 32764 + 8 ends past it
