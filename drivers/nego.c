@@ -542,9 +542,14 @@ int zcit_nego_key(struct zcit_nego *n, const char *key, const char *val,
 			      zcit_tpg_num(n, ZCIT_KEY_MAXXMITDATASEGMENTLENGTH));
 		return zcit_declare_mrdsl(n, out);
 	case ZN_IALIAS:
-		/* RFC 7143 13.7: any UTF-8 text, empty included. */
+		/*
+		 * RFC 7143 13.7: any UTF-8 text, empty included.  It is shown
+		 * one per line (the ACL's info file, which targetcli parses):
+		 * control characters become '?'.
+		 */
 		strscpy(n->res.initiator_alias, val,
 			sizeof(n->res.initiator_alias));
+		zcit_text_printable(n->res.initiator_alias);
 		return 0;
 	case ZN_MARKER:
 		/* RFC 7143 13.25: "No" is allowed, NotUnderstood is not. */

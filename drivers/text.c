@@ -314,3 +314,17 @@ u32 zcit_text_out_chunk(struct zcit_text_out *o, u32 max, const char **data,
 	*more = o->sent < o->len;
 	return n;
 }
+
+/**
+ * zcit_text_printable() - make a received value safe to print on a line
+ * @s: the value (NUL-terminated), changed in place
+ *
+ * Each ASCII control character (newline, carriage return, escape, ...)
+ * becomes '?'; UTF-8 sequences are kept.
+ */
+void zcit_text_printable(char *s)
+{
+	for (; *s; s++)
+		if ((u8)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}

@@ -454,6 +454,11 @@ static void zcit_nego_test_initiator_alias(struct kunit *test)
 			(size_t)ZCIT_TEXT_VALUE_MAX);
 	c = ctx(test);
 	expect_answer(test, c, "InitiatorAlias", "", "");
+	/* Shown one per line (the ACL's info): no line breaks, no escapes. */
+	c = ctx(test);
+	expect_answer(test, c, "InitiatorAlias", "a\nSession State: x\r\x1b[2J\xc3\xa9", "");
+	KUNIT_EXPECT_STREQ(test, c->n->res.initiator_alias,
+			   "a?Session State: x??[2J\xc3\xa9");
 	/* Also on a non-leading connection and in discovery ("Use: ALL"). */
 	c = ctx_new(test, true, false, 4096);
 	expect_answer(test, c, "InitiatorAlias", "x", "");

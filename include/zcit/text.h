@@ -78,4 +78,6 @@ int zcit_text_addf(struct zcit_text_out *o, const char *key,
 u32 zcit_text_out_chunk(struct zcit_text_out *o, u32 max, const char **data,
 			bool *more);
 
+void zcit_text_printable(char *s);
+
 #endif /* ZCIT_TEXT_H */
