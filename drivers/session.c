@@ -341,7 +341,13 @@ static u16 zcit_complete_normal(struct zcit_login *l)
 		goto err_unlock;
 	}
 	spin_lock_bh(&tpg->conn_lock);
-	if (tpg->dying || !READ_ONCE(tpg->enabled)) {
+	/*
+	 * Two leading logins with one ISID at once: both found nothing to
+	 * reinstate.  The check and the insertion are one critical section;
+	 * the later login is told to retry, and its retry reinstates.
+	 */
+	if (tpg->dying || !READ_ONCE(tpg->enabled) ||
+	    zcit_tpg_find_sess(tpg, l->initiator_name, l->isid, 0)) {
 		spin_unlock_bh(&tpg->conn_lock);
 		status = ZCIT_LS_UNAVAILABLE;
 		goto err_unlock;
