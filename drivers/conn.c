@@ -28,6 +28,7 @@
 #include <scsi/iscsi_proto.h>
 #include <zcit/compat.h>
 #include <zcit/conn.h>
+#include <zcit/limits.h>
 
 /* Receive or send passes per run of the io work before it requeues. */
 #define ZCIT_IO_BUDGET		16
@@ -77,6 +78,7 @@ static const struct zcit_why zcit_whys[] = {
 	[ZCIT_WHY_LOGIN_TIMEOUT] = { "login timed out", false, 0 },
 	[ZCIT_WHY_NOPIN_TIMEOUT] = { "NOP-In unanswered", false, 0 },
 	[ZCIT_WHY_DATAOUT_TIMEOUT] = { "Data-Out timed out", false, 0 },
+	[ZCIT_WHY_TX_STALL] = { "initiator stopped reading", false, 0 },
 	[ZCIT_WHY_CLOSED] = { "closed by the target", false, 0 },
 };
 
@@ -393,14 +395,34 @@ void zcit_conn_enter_ffp(struct zcit_conn *conn)
 	clear_bit(ZCIT_EV_LOGIN_TIMEOUT, &conn->events);
 	zcit_conn_set_state(conn, ZCIT_CONN_FFP);
 	conn->last_rx = jiffies;
+	conn->last_tx = jiffies;
 	zcit_conn_arm_tick(conn, ZCIT_TICK);
+}
+
+/* The tick in Full Feature Phase.  Return: false when the connection ended. */
+static bool zcit_conn_tick(struct zcit_conn *conn)
+{
+	enum zcit_conn_why why;
+
+	/*
+	 * A peer that sends requests but reads no answers would keep their
+	 * buffers (READ data, pinned pages) for as long as it likes, and the
+	 * requests it sends meanwhile keep it from looking idle.
+	 */
+	if (time_after(jiffies, conn->last_tx + zcit_limits.tx_stall * HZ)) {
+		pr_info_ratelimited("%pISpc: nothing sent for %u s, the initiator does not read: closing\n",
+				    &conn->peer, zcit_limits.tx_stall);
+		why = ZCIT_WHY_TX_STALL;
+	} else if (conn->ops->tick(conn, &why)) {
+		return true;
+	}
+	zcit_conn_fail(conn, why);
+	return false;
 }
 
 /* Events from other contexts.  Return: false when the connection ended. */
 static bool zcit_conn_events(struct zcit_conn *conn)
 {
-	enum zcit_conn_why why;
-
 	if (test_bit(ZCIT_EV_CLOSE, &conn->events)) {
 		zcit_conn_fail(conn, ZCIT_WHY_CLOSED);
 		return false;
@@ -413,10 +435,8 @@ static bool zcit_conn_events(struct zcit_conn *conn)
 	if (zcit_conn_state(conn) != ZCIT_CONN_FFP)
 		return true;
 	if (test_and_clear_bit(ZCIT_EV_TICK, &conn->events) &&
-	    !conn->ops->tick(conn, &why)) {
-		zcit_conn_fail(conn, why);
+	    !zcit_conn_tick(conn))
 		return false;
-	}
 	if (test_and_clear_bit(ZCIT_EV_ASK_LOGOUT, &conn->events))
 		conn->ops->ask_logout(conn);
 	return true;
@@ -466,6 +486,8 @@ static void zcit_conn_io_work(struct work_struct *work)
 		tx = zcit_conn_try_send(conn);
 		if (tx < 0)
 			goto fail;
+		if (tx || !zcit_conn_tx_pending(conn))
+			conn->last_tx = jiffies;
 		if (zcit_conn_state(conn) == ZCIT_CONN_DRAINING &&
 		    list_empty(&conn->tx_list) && !conn->txp.total) {
 			zcit_conn_fail(conn, ZCIT_WHY_CLOSED);

@@ -15,6 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/jiffies.h>
+#include <linux/random.h>
 #include <scsi/scsi_proto.h>
 #include <zcit/compat.h>
 #include <zcit/session.h>
@@ -228,6 +229,7 @@ static void zcit_ffp_scsi_cmd(struct zcit_conn *conn, struct zcit_rx_act *act)
 	struct zcit_cmd *cmd;
 	struct zcit_xfer x;
 	u8 reason, *cdb;
+	u32 len;
 	int ret;
 
 	if (conn->sess->discovery)	/* RFC 7143 4.3: Text and Logout only */
@@ -235,7 +237,6 @@ static void zcit_ffp_scsi_cmd(struct zcit_conn *conn, struct zcit_rx_act *act)
 	if (!immediate) {
 		ret = zcit_sess_take_cmdsn(conn->sess, be32_to_cpu(req->cmdsn));
 		if (ret == -EAGAIN)
-	u32 len;
 			return zcit_ffp_early_cmd(conn, w && !(req->flags &
 						  ISCSI_FLAG_CMD_FINAL), act);
 		if (ret) {
@@ -619,8 +620,13 @@ static bool zcit_ffp_tick(struct zcit_conn *conn, enum zcit_conn_why *why)
 	}
 	if (!t.nopin || !time_after(jiffies, conn->last_rx + t.nopin * HZ))
 		return true;
-	if (++conn->ping_ttt == ISCSI_RESERVED_TAG)
-		conn->ping_ttt = 1;
+	/*
+	 * Not a counter: only a peer that reads the ping may answer it (a
+	 * peer that reads nothing must not be able to look alive).
+	 */
+	do
+		conn->ping_ttt = get_random_u32();
+	while (conn->ping_ttt == ISCSI_RESERVED_TAG);
 	zcit_ffp_sn(conn, &sn, false);
 	zcit_build_nopin_ping(&ping, conn->ping_ttt, &sn);
 	if (!zcit_conn_queue_pdu(conn, &ping, NULL, 0)) {

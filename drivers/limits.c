@@ -20,6 +20,11 @@ module_param(max_xfer_kib, uint, 0444);
 MODULE_PARM_DESC(max_xfer_kib,
 		 "Largest data buffer of one SCSI command, KiB (default 8192; also the MAXIMUM TRANSFER LENGTH LIO reports)");
 
+static unsigned int tx_stall_secs = 30;
+module_param(tx_stall_secs, uint, 0444);
+MODULE_PARM_DESC(tx_stall_secs,
+		 "Seconds a connection may have answers waiting that the initiator does not read before it is closed (default 30, 5 to 3600)");
+
 struct zcit_limits zcit_limits;
 
 /**
@@ -35,6 +40,11 @@ int zcit_limits_init(void)
 		       ZCIT_MAX_XFER_KIB_MIN, ZCIT_MAX_XFER_KIB_MAX);
 		return -EINVAL;
 	}
+	if (tx_stall_secs < 5 || tx_stall_secs > 3600) {
+		pr_err("tx_stall_secs=%u: must be 5 to 3600\n", tx_stall_secs);
+		return -EINVAL;
+	}
 	zcit_limits.max_xfer = max_xfer_kib * 1024;
+	zcit_limits.tx_stall = tx_stall_secs;
 	return 0;
 }

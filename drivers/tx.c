@@ -234,6 +234,18 @@ int zcit_conn_try_send(struct zcit_conn *conn)
 }
 
 /**
+ * zcit_conn_tx_pending() - is anything waiting to be sent?
+ * @conn: the connection, in its io work
+ *
+ * Return: true if a PDU is under way or queued, or a command has one due.
+ */
+bool zcit_conn_tx_pending(struct zcit_conn *conn)
+{
+	return conn->txp.total || !list_empty(&conn->tx_list) ||
+	       conn->ops->tx_more(conn);
+}
+
+/**
  * zcit_conn_tx_free() - free what is left to send
  * @conn: the connection, being freed
  */

@@ -11,9 +11,12 @@
 /**
  * struct zcit_limits - the bounds, as the module parameters set them
  * @max_xfer: bytes of data one SCSI command may move (its buffer)
+ * @tx_stall: seconds a connection in Full Feature Phase may have data to
+ *	send that the peer does not take before it is closed
  */
 struct zcit_limits {
 	u32 max_xfer;
+	u32 tx_stall;
 };
 
 extern struct zcit_limits zcit_limits;

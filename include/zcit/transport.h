@@ -75,6 +75,7 @@ enum zcit_conn_event {
  * @ZCIT_WHY_LOGIN_TIMEOUT: the login took too long (at once)
  * @ZCIT_WHY_NOPIN_TIMEOUT: no answer to a NOP-In ping (at once)
  * @ZCIT_WHY_DATAOUT_TIMEOUT: write data stopped coming (at once)
+ * @ZCIT_WHY_TX_STALL: the peer stopped reading what we send (at once)
  * @ZCIT_WHY_CLOSED: the target closed it: TPG, portal, session (at once)
  */
 enum zcit_conn_why {
@@ -90,6 +91,7 @@ enum zcit_conn_why {
 	ZCIT_WHY_LOGIN_TIMEOUT,
 	ZCIT_WHY_NOPIN_TIMEOUT,
 	ZCIT_WHY_DATAOUT_TIMEOUT,
+	ZCIT_WHY_TX_STALL,
 	ZCIT_WHY_CLOSED,
 };
 
@@ -228,6 +230,7 @@ struct zcit_sess;
  * @tick_timer: drives NOP-In pings and abort polling
  * @accepted: jiffies at accept time
  * @last_rx: jiffies when the last PDU header came in
+ * @last_tx: jiffies when sending last made progress or had nothing to do
  * @listen: address of the portal it came in through
  * @local: its local address
  * @peer: the initiator's address
@@ -302,6 +305,7 @@ struct zcit_conn {
 	struct timer_list tick_timer;
 	unsigned long accepted;
 	unsigned long last_rx;
+	unsigned long last_tx;
 	struct sockaddr_storage listen;
 	struct sockaddr_storage local;
 	struct sockaddr_storage peer;
@@ -386,6 +390,7 @@ u8 *zcit_txp_start(struct zcit_conn *conn);
 void zcit_txp_finish(struct zcit_conn *conn, const struct zcit_sg_cur *cur,
 		     u32 dlen, u32 pos, u32 sg_len);
 int zcit_conn_try_send(struct zcit_conn *conn);
+bool zcit_conn_tx_pending(struct zcit_conn *conn);
 void zcit_conn_tx_free(struct zcit_conn *conn);
 
 #endif /* ZCIT_TRANSPORT_H */

@@ -842,6 +842,33 @@ def data_readback_4mib_slow_reader(env, c):
     return "%d R2Ts, %d Data-In, read back equal, " % (n, r["n"]) + survives(c)
 
 
+@case("data", "reader-stops")
+def data_reader_stops(env, c):
+    # issue 12 defect 5: READs of 8 MiB, then the peer reads nothing and
+    # sends a NOP-Out that needs no answer (ITT 0xffffffff) every second,
+    # so that it never looks idle: once nothing could be sent for
+    # tx_stall_secs the target must close the connection (and free the
+    # READs' buffers), rather than hold them for as long as the peer likes
+    stall = int(open("/sys/module/zcit/parameters/tx_stall_secs").read())
+    dlogin(c, MaxRecvDataSegmentLength=262144)
+    for i in range(32):
+        pdu, _ = c.scsi_pdu(cdb_rw(0x28, 512 * i, 512), 256 * 1024, C_F | C_R)
+        c.send(pdu)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < stall + 15:
+        time.sleep(1)
+        nop = c.ffp_pdu(OP_NOP_OUT, itt=RSV)
+        if not c.send(nop):
+            break
+    else:
+        raise Fail("still open %d s after the peer stopped reading (tx_stall_secs=%d)" %
+                   (stall + 15, stall))
+    took = time.monotonic() - t0
+    if took < stall - 2:
+        raise Fail("closed after %.0f s, before tx_stall_secs=%d" % (took, stall))
+    return "closed after %.0f s (tx_stall_secs=%d)" % (took, stall)
+
+
 # task management
 
 @case("data", "abort-write")
