@@ -2,6 +2,7 @@
 """ISID, TSIH, CID changing mid-login; joining and reinstating sessions."""
 import struct
 import threading
+import time
 
 from . import case, cases
 from ..conn import Conn, OPERATIONAL, logout, ping, refusal
@@ -104,6 +105,51 @@ def ids_reinstate_storm(env, c):
     finally:
         x.close()
     return "%s; then %s" % (",".join(sorted(out)), r)
+
+
+@case("ids")
+def ids_isid_race(env, c):
+    """Issue 12 defect 9: 12 leading logins with one ISID released at
+    once, 4 rounds: whatever each gets (a session, a refusal, a session
+    replaced at once), at most one session with that ISID is alive at
+    the end of a round (reinstatement is one critical section)."""
+    rounds = []
+    for rnd in range(4):
+        isid = bytes([0x80, 0x78, 0, 0, 0, rnd])
+        gate = threading.Barrier(12)
+        conns = []
+        lock = threading.Lock()
+
+        def one():
+            x = None
+            try:
+                x = Conn(env, isid)
+                with lock:
+                    conns.append(x)
+                gate.wait(env.bound_pre)
+                x.login_none()
+            except (Fail, Closed, Timeout, threading.BrokenBarrierError, OSError):
+                pass
+
+        ts = [threading.Thread(target=one) for _ in range(12)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(env.bound_pre * 2)
+        time.sleep(1)
+        alive = 0
+        for x in conns:
+            try:
+                ping(x, env.bound_post)
+                alive += 1
+            except (Fail, Closed, Timeout, OSError):
+                pass
+        for x in conns:
+            x.close()
+        if alive > 1:
+            raise Fail("round %d: %d sessions with one ISID answer pings" % (rnd, alive))
+        rounds.append(alive)
+    return "sessions alive after each round: %r" % rounds
 
 
 # aborts: the initiator resets the connection at every point
