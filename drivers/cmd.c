@@ -333,14 +333,26 @@ int zcit_cmd_tmf(struct zcit_conn *conn, const struct iscsi_tm *req,
 }
 
 /**
+ * zcit_cmd_tmf_unseen() - an ABORT TASK of a task never received?
+ * @cmd: the TMF request, answered by LIO
+ *
+ * RFC 7143 11.5.1: an ABORT TASK whose task is not found, whose RefCmdSN
+ * was within the CmdSN window when the request came (the task was never
+ * received) and older than the request's own CmdSN, is complete, and the
+ * CmdSN counts as received.  A task answered already is "does not exist".
+ *
+ * Return: true if so.
+ */
+bool zcit_cmd_tmf_unseen(const struct zcit_cmd *cmd)
+{
+	return cmd->se_cmd.se_tmr_req->response == TMR_TASK_DOES_NOT_EXIST &&
+	       cmd->tmf == ISCSI_TM_FUNC_ABORT_TASK && cmd->ref_unseen &&
+	       zcit_sn_lt(cmd->ref_cmdsn, cmd->cmdsn);
+}
+
+/**
  * zcit_cmd_tmf_response() - the iSCSI answer to a TMF LIO has handled
  * @cmd: the TMF request
- *
- * RFC 7143 11.5.1: an ABORT TASK whose task is not found, whose
- * RefCmdSN was within the CmdSN window when the request came (the task
- * was never received) and older than the request's own CmdSN, is complete:
- * the CmdSN counts as received.  A task answered already is "does not
- * exist".
  *
  * Return: ISCSI_TMF_RSP_*.
  */
@@ -348,9 +360,7 @@ u8 zcit_cmd_tmf_response(struct zcit_cmd *cmd)
 {
 	u8 r = cmd->se_cmd.se_tmr_req->response;
 
-	if (r == TMR_TASK_DOES_NOT_EXIST &&
-	    cmd->tmf == ISCSI_TM_FUNC_ABORT_TASK && cmd->ref_unseen &&
-	    zcit_sn_lt(cmd->ref_cmdsn, cmd->cmdsn))
+	if (zcit_cmd_tmf_unseen(cmd))
 		return ISCSI_TMF_RSP_COMPLETE;
 	switch (r) {
 	case TMR_FUNCTION_COMPLETE:

@@ -147,31 +147,15 @@ static void zcit_ffp_busy(struct zcit_conn *conn, itt_t itt)
 }
 
 /*
- * RFC 7143 4.2.2.1: a command whose CmdSN is ahead of ExpCmdSN waits for
- * the ones before it.  One without data is parked (its header kept) and
- * reading goes on, since the missing commands may come on this very
- * connection; it is taken up again by zcit_ffp_rx_next().  One with data
- * following waits in the receive state machine for another connection of
- * the session to fill the gap; alone on its session, it never could:
- * that is a protocol error.
+ * Park the data-less PDU whose header is in until ExpCmdSN reaches its
+ * @cmdsn; zcit_ffp_rx_next() takes it up again.
  */
-static void zcit_ffp_early_cmd(struct zcit_conn *conn, bool unsolicited,
-			       struct zcit_rx_act *act)
+static void zcit_ffp_park(struct zcit_conn *conn, u32 cmdsn,
+			  struct zcit_rx_act *act)
 {
-	struct iscsi_scsi_req *req = (struct iscsi_scsi_req *)conn->rx_hdr;
-	u32 cmdsn = be32_to_cpu(req->cmdsn), len;
 	struct zcit_ooo *o;
+	u32 len;
 
-	if (conn->rx_lens.data || unsolicited) {
-		if (READ_ONCE(conn->sess->nr_conns) > 1) {
-			act->verdict = ZCIT_RX_WAIT;
-			return;
-		}
-		pr_warn_ratelimited("%pISpc: CmdSN %u ahead of the session, with data: closing\n",
-				    &conn->peer, cmdsn);
-		zcit_ffp_fail(act, ZCIT_WHY_PROTOCOL);
-		return;
-	}
 	list_for_each_entry(o, &conn->ooo, node)
 		if (o->cmdsn == cmdsn)
 			return;	/* The same CmdSN twice: the second is dropped. */
@@ -190,6 +174,52 @@ static void zcit_ffp_early_cmd(struct zcit_conn *conn, bool unsolicited,
 	memcpy(o->hdr, conn->rx_hdr, len);
 	list_add_tail(&o->node, &conn->ooo);
 	conn->nr_ooo++;
+}
+
+/*
+ * RFC 7143 4.2.2.1: a command whose CmdSN is ahead of ExpCmdSN waits for
+ * the ones before it.  One without data is parked (its header kept) and
+ * reading goes on, since the missing commands may come on this very
+ * connection.  One with data following waits in the receive state machine
+ * for another connection of the session to fill the gap; alone on its
+ * session, it never could: that is a protocol error.
+ */
+static void zcit_ffp_early_cmd(struct zcit_conn *conn, bool unsolicited,
+			       struct zcit_rx_act *act)
+{
+	struct iscsi_scsi_req *req = (struct iscsi_scsi_req *)conn->rx_hdr;
+	u32 cmdsn = be32_to_cpu(req->cmdsn);
+
+	if (conn->rx_lens.data || unsolicited) {
+		if (READ_ONCE(conn->sess->nr_conns) > 1) {
+			act->verdict = ZCIT_RX_WAIT;
+			return;
+		}
+		pr_warn_ratelimited("%pISpc: CmdSN %u ahead of the session, with data: closing\n",
+				    &conn->peer, cmdsn);
+		zcit_ffp_fail(act, ZCIT_WHY_PROTOCOL);
+		return;
+	}
+	zcit_ffp_park(conn, cmdsn, act);
+}
+
+/*
+ * RFC 7143 4.2.2.1 for the other commands (NOP-Out, Text, Task Management,
+ * Logout): in order too.  One ahead of ExpCmdSN without data is parked
+ * like a SCSI command; one with data (a NOP-Out or Text, whole already)
+ * is refused with a Reject, and its CmdSN counts as received so that the
+ * window does not stall on it.
+ */
+static void zcit_ffp_early_control(struct zcit_conn *conn, u32 cmdsn,
+				   struct zcit_rx_act *act)
+{
+	if (!conn->rx_lens.data)
+		return zcit_ffp_park(conn, cmdsn, act);
+	pr_debug("%pISpc: CmdSN %u ahead of the session, with data: Reject\n",
+		 &conn->peer, cmdsn);
+	if (zcit_sess_skip_cmdsn(conn->sess, cmdsn))
+		return zcit_ffp_fail(act, ZCIT_WHY_PROTOCOL);
+	zcit_ffp_rej(act, ISCSI_REASON_PROTOCOL_ERROR);
 }
 
 /*
@@ -235,7 +265,8 @@ static void zcit_ffp_scsi_cmd(struct zcit_conn *conn, struct zcit_rx_act *act)
 	if (conn->sess->discovery)	/* RFC 7143 4.3: Text and Logout only */
 		return zcit_ffp_rej(act, ISCSI_REASON_PROTOCOL_ERROR);
 	if (!immediate) {
-		ret = zcit_sess_take_cmdsn(conn->sess, be32_to_cpu(req->cmdsn));
+		ret = zcit_sess_take_cmdsn(conn->sess, be32_to_cpu(req->cmdsn),
+					   false);
 		if (ret == -EAGAIN)
 			return zcit_ffp_early_cmd(conn, w && !(req->flags &
 						  ISCSI_FLAG_CMD_FINAL), act);
@@ -486,18 +517,22 @@ static void zcit_ffp_control(struct zcit_conn *conn, struct zcit_rx_act *act)
 {
 	struct iscsi_hdr *hdr = (struct iscsi_hdr *)conn->rx_hdr;
 	u8 op = hdr->opcode & ISCSI_OPCODE_MASK;
-	bool drop = false;
+	u32 cmdsn = be32_to_cpu(hdr->statsn);	/* CmdSN sits there */
+	int ret;
 
 	act->verdict = ZCIT_RX_NEXT;
-	if (op == ISCSI_OP_NOOP_OUT || op == ISCSI_OP_SCSI_TMFUNC ||
-	    op == ISCSI_OP_TEXT || op == ISCSI_OP_LOGOUT) {
+	if ((op == ISCSI_OP_NOOP_OUT || op == ISCSI_OP_SCSI_TMFUNC ||
+	     op == ISCSI_OP_TEXT || op == ISCSI_OP_LOGOUT) &&
+	    !(hdr->opcode & ISCSI_OP_IMMEDIATE)) {
 		/*
 		 * RFC 7143 4.2.2.1: CmdSN outside the window: drop silently.
 		 * A command answered with a Reject still takes its CmdSN, or
 		 * the initiator's window would close.
 		 */
-		zcit_sess_ack_cmdsn(conn->sess, hdr, &drop);
-		if (drop)
+		ret = zcit_sess_take_cmdsn(conn->sess, cmdsn, true);
+		if (ret == -EAGAIN)
+			return zcit_ffp_early_control(conn, cmdsn, act);
+		if (ret)
 			return;
 	}
 	switch (op) {
@@ -565,7 +600,10 @@ static bool zcit_ffp_rx_next(struct zcit_conn *conn, struct zcit_rx_act *act)
 		conn->rx_bad = false;
 		kfree(o);
 		act->verdict = ZCIT_RX_NEXT;
-		zcit_ffp_scsi_cmd(conn, act);
+		if ((conn->rx_hdr[0] & ISCSI_OPCODE_MASK) == ISCSI_OP_SCSI_CMD)
+			zcit_ffp_scsi_cmd(conn, act);
+		else
+			zcit_ffp_control(conn, act);
 		return true;
 	}
 	return false;

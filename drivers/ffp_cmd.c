@@ -180,6 +180,29 @@ static void zcit_ffp_take_wp(struct zcit_conn *conn, struct zcit_cmd *cmd)
 		zcit_ffp_cmd_progress(conn, cmd);
 }
 
+/*
+ * RFC 7143 11.5.1: an ABORT TASK of a task never received: its CmdSN
+ * counts as received, and the task, if it is parked here waiting for its
+ * turn, never runs.
+ */
+static void zcit_ffp_tmf_done(struct zcit_conn *conn, struct zcit_cmd *cmd)
+{
+	struct zcit_ooo *o, *tmp;
+
+	if (!zcit_cmd_tmf_unseen(cmd))
+		return;
+	list_for_each_entry_safe(o, tmp, &conn->ooo, node) {
+		if (o->cmdsn != cmd->ref_cmdsn)
+			continue;
+		list_del(&o->node);
+		conn->nr_ooo--;
+		kfree(o);
+	}
+	if (zcit_sess_skip_cmdsn(conn->sess, cmd->ref_cmdsn))
+		pr_warn_ratelimited("%pISpc: too many CmdSNs aborted ahead of ExpCmdSN; CmdSN %u stays expected\n",
+				    &conn->peer, cmd->ref_cmdsn);
+}
+
 /**
  * zcit_ffp_take() - take in what LIO posted: buffers, responses
  * @conn: the connection, in its io work
@@ -197,8 +220,11 @@ void zcit_ffp_take(struct zcit_conn *conn)
 	list = llist_reverse_order(list);
 	llist_for_each_entry_safe(cmd, tmp, list, lnode) {
 		zcit_ffp_cmd_detach(conn, cmd);
-		if (cmd->rsp == ZCIT_TX_TM_RSP && conn->tmr_pending)
-			conn->tmr_pending--;
+		if (cmd->rsp == ZCIT_TX_TM_RSP) {
+			if (conn->tmr_pending)
+				conn->tmr_pending--;
+			zcit_ffp_tmf_done(conn, cmd);
+		}
 		cmd->tx = cmd->rsp;
 		cmd->tx_cur.sg = cmd->se_cmd.t_data_sg;
 		cmd->tx_cur.start = 0;

@@ -506,61 +506,99 @@ static void zcit_sess_kick_locked(struct zcit_sess *sess)
 		zcit_conn_kick(conn);
 }
 
-/**
- * zcit_sess_ack_cmdsn() - account for the CmdSN of a non-SCSI PDU
- * @sess: the session
- * @hdr: the PDU
- * @drop: set when the PDU must be dropped (RFC 7143 4.2.2.1: outside the
- *	window)
- *
- * Immediate PDUs do not advance ExpCmdSN.  A non-immediate one is done as
- * soon as it is answered, so MaxCmdSN moves with ExpCmdSN.
- */
-void zcit_sess_ack_cmdsn(struct zcit_sess *sess, const struct iscsi_hdr *hdr,
-			 bool *drop)
+/* Is @cmdsn one that counts as received already?  Under sess->lock. */
+static bool zcit_sess_skipped_locked(struct zcit_sess *sess, u32 cmdsn)
 {
-	u32 cmdsn = be32_to_cpu(hdr->statsn);	/* CmdSN sits there */
+	u32 i;
 
-	*drop = false;
-	if (hdr->opcode & ISCSI_OP_IMMEDIATE)
-		return;
-	spin_lock_bh(&sess->lock);
-	if (!zcit_sn_in_window(cmdsn, sess->exp_cmdsn, sess->max_cmdsn)) {
-		*drop = true;
-	} else if (cmdsn == sess->exp_cmdsn) {
+	for (i = 0; i < sess->nr_skip; i++)
+		if (sess->skip[i] == cmdsn)
+			return true;
+	return false;
+}
+
+/*
+ * ExpCmdSN has moved: step over the CmdSNs that count as received, each
+ * of which also opens the window (no command holds it).  Under sess->lock.
+ */
+static void zcit_sess_advance_locked(struct zcit_sess *sess)
+{
+	u32 i = 0;
+
+	while (i < sess->nr_skip) {
+		if (sess->skip[i] != sess->exp_cmdsn) {
+			i++;
+			continue;
+		}
+		sess->skip[i] = sess->skip[--sess->nr_skip];
 		sess->exp_cmdsn++;
 		sess->max_cmdsn++;
-		zcit_sess_kick_locked(sess);
+		i = 0;
 	}
-	spin_unlock_bh(&sess->lock);
+	zcit_sess_kick_locked(sess);
 }
 
 /**
- * zcit_sess_take_cmdsn() - deliver a SCSI command in CmdSN order
+ * zcit_sess_take_cmdsn() - deliver a command in CmdSN order
  * @sess: the session
  * @cmdsn: the command's CmdSN (it is not immediate)
+ * @answered: the command is done as soon as it is answered (any PDU but
+ *	a SCSI Command): MaxCmdSN moves with ExpCmdSN; a SCSI command opens
+ *	the window when it ends (zcit_sess_window_open())
  *
- * RFC 7143 4.2.2.1: commands reach the SCSI layer in CmdSN order over all
- * the session's connections; outside the window they are dropped.
- * MaxCmdSN moves when the command ends (zcit_sess_window_open()).
+ * RFC 7143 4.2.2.1: non-immediate commands reach the target's processing
+ * in CmdSN order over all the session's connections; outside the window
+ * they are dropped.
  *
  * Return: 0, the command is next (ExpCmdSN advanced); -EAGAIN, an earlier
- * one has not arrived yet (on another connection): wait; -ERANGE, outside
- * the window: drop it.
+ * one has not arrived yet: wait; -ERANGE, outside the window, or its
+ * CmdSN was accounted for already (an aborted task): drop it.
  */
-int zcit_sess_take_cmdsn(struct zcit_sess *sess, u32 cmdsn)
+int zcit_sess_take_cmdsn(struct zcit_sess *sess, u32 cmdsn, bool answered)
 {
 	int ret = 0;
 
 	spin_lock_bh(&sess->lock);
-	if (!zcit_sn_in_window(cmdsn, sess->exp_cmdsn, sess->max_cmdsn)) {
+	if (!zcit_sn_in_window(cmdsn, sess->exp_cmdsn, sess->max_cmdsn) ||
+	    zcit_sess_skipped_locked(sess, cmdsn)) {
 		ret = -ERANGE;
 	} else if (cmdsn != sess->exp_cmdsn) {
 		ret = -EAGAIN;
 	} else {
 		sess->exp_cmdsn++;
-		zcit_sess_kick_locked(sess);
+		if (answered)
+			sess->max_cmdsn++;
+		zcit_sess_advance_locked(sess);
 	}
+	spin_unlock_bh(&sess->lock);
+	return ret;
+}
+
+/**
+ * zcit_sess_skip_cmdsn() - a CmdSN counts as received, without a command
+ * @sess: the session
+ * @cmdsn: the CmdSN
+ *
+ * RFC 7143 11.5.1: the CmdSN of a task aborted before it arrived; a
+ * command answered with a Reject.  Outside the window, nothing happens.
+ *
+ * Return: 0, or -ENOSPC when too many are pending ahead of ExpCmdSN.
+ */
+int zcit_sess_skip_cmdsn(struct zcit_sess *sess, u32 cmdsn)
+{
+	int ret = 0;
+
+	spin_lock_bh(&sess->lock);
+	if (!zcit_sn_in_window(cmdsn, sess->exp_cmdsn, sess->max_cmdsn) ||
+	    zcit_sess_skipped_locked(sess, cmdsn))
+		goto out;
+	if (sess->nr_skip == ZCIT_SESS_SKIP_MAX) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	sess->skip[sess->nr_skip++] = cmdsn;
+	zcit_sess_advance_locked(sess);
+out:
 	spin_unlock_bh(&sess->lock);
 	return ret;
 }

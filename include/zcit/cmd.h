@@ -100,6 +100,7 @@ void zcit_cmd_abort_write(struct zcit_cmd *cmd);
 bool zcit_cmd_aborted(const struct zcit_cmd *cmd);
 int zcit_cmd_tmf(struct zcit_conn *conn, const struct iscsi_tm *req,
 		 u8 *response);
+bool zcit_cmd_tmf_unseen(const struct zcit_cmd *cmd);
 u8 zcit_cmd_tmf_response(struct zcit_cmd *cmd);
 void zcit_cmd_status(const struct zcit_cmd *cmd, struct zcit_status *st);
 void zcit_cmd_free(struct zcit_cmd *cmd);

@@ -15,6 +15,9 @@
 
 struct zcit_conn;
 
+/* CmdSNs a session may have counted as received ahead of ExpCmdSN. */
+#define ZCIT_SESS_SKIP_MAX	16
+
 /**
  * struct zcit_sess - an iSCSI session
  * @se_sess: LIO's view (NULL for a discovery session)
@@ -36,6 +39,9 @@ struct zcit_conn;
  * @max_cmdsn: MaxCmdSN: moves when a command ends, so that at most
  *	@cmdsn_depth commands are under way
  * @cmdsn_depth: CmdSN window
+ * @skip: CmdSNs ahead of @exp_cmdsn that count as received without a
+ *	command (RFC 7143 11.5.1, a Reject): ExpCmdSN steps over them
+ * @nr_skip: entries in @skip
  * @lio_closed: LIO's close_session() returned (see zcit_sess_end())
  */
 struct zcit_sess {
@@ -57,6 +63,8 @@ struct zcit_sess {
 	u32 exp_cmdsn;
 	u32 max_cmdsn;
 	u32 cmdsn_depth;
+	u32 skip[ZCIT_SESS_SKIP_MAX];
+	u32 nr_skip;
 	struct completion lio_closed;
 };
 
@@ -74,9 +82,8 @@ struct zcit_sess_timeouts {
 
 extern const struct zcit_login_ops zcit_login_ops;
 void zcit_sess_release_conn(struct zcit_conn *conn);
-void zcit_sess_ack_cmdsn(struct zcit_sess *sess, const struct iscsi_hdr *hdr,
-			 bool *drop);
-int zcit_sess_take_cmdsn(struct zcit_sess *sess, u32 cmdsn);
+int zcit_sess_take_cmdsn(struct zcit_sess *sess, u32 cmdsn, bool answered);
+int zcit_sess_skip_cmdsn(struct zcit_sess *sess, u32 cmdsn);
 void zcit_sess_window_open(struct zcit_sess *sess);
 void zcit_sess_close(struct zcit_sess *sess, struct zcit_conn *except);
 bool zcit_sess_timeouts(struct zcit_sess *sess, struct zcit_sess_timeouts *t);

@@ -771,6 +771,73 @@ def data_abort_answered_task(env, c):
     return "task does not exist, " + survives(c)
 
 
+@case("data", "nop-ahead-in-order")
+def data_nop_ahead_in_order(env, c):
+    # issue 12 defect 7: a non-immediate NOP-Out whose CmdSN is one ahead
+    # waits for its turn (RFC 7143 4.2.2.1) and then takes its CmdSN:
+    # sent before the command with ExpCmdSN, then one more command after
+    # it; all three answered and ExpCmdSN is past all three. Before, the
+    # NOP-Out was answered at once without taking its CmdSN, and the last
+    # command waited for it forever.
+    dlogin(c)
+    n = c.cmdsn
+    c.check_exp = False
+    c.cmdsn = n + 1
+    nop = c.ffp_pdu(OP_NOP_OUT, flags=0x80, imm=False)
+    nitt = c.itt
+    c.send(nop)
+    p1, i1 = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=n)
+    p2, i2 = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=n + 2)
+    c.send(p1 + p2)
+    want = {nitt: "NOP-In", i1: "TUR CmdSN n", i2: "TUR CmdSN n+2"}
+    while want:
+        bhs, data = dread(c, env.bound_post, "waiting for " + ", ".join(want.values()))
+        what = want.pop(u32(bhs, 16), None)
+        if what is None:
+            raise Fail("got %s" % describe(bhs, data))
+        if what.startswith("TUR") and (bhs[0] & 0x3F != OP_SCSI_RSP or bhs[3] != GOOD):
+            raise Fail("%s: got %s" % (what, describe(bhs, data)))
+        if what == "NOP-In" and bhs[0] & 0x3F != OP_NOP_IN:
+            raise Fail("NOP-Out: got %s" % describe(bhs, data))
+    c.cmdsn = n + 3
+    c.check_exp = True
+    return "NOP-In, both TURs answered, " + survives(c)
+
+
+@case("data", "abort-task-unseen")
+def data_abort_task_unseen(env, c):
+    # issue 12 defect 7, RFC 7143 11.5.1 b: ABORT TASK of a task whose
+    # CmdSN (n+1) is in the window but whose command has not been taken
+    # (it waits for n): Function complete, its CmdSN counts as received,
+    # and the task never runs. Then the commands n and n+2 both run.
+    dlogin(c)
+    n = c.cmdsn
+    c.check_exp = False
+    pa, ia = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=n + 1)
+    c.send(pa)
+    c.cmdsn = n + 2
+    pdu, titt = c.tmf_pdu(TMF_ABORT_TASK, ia, n + 1)
+    c.send(pdu)
+    bhs, data = dread(c, env.bound_post, "ABORT TASK")
+    if bhs[0] & 0x3F != OP_TMF_RSP or u32(bhs, 16) != titt or bhs[2] != 0:
+        raise Fail("ABORT TASK of a task not taken yet: got %s, want Function complete" %
+                   describe(bhs, data))
+    p1, i1 = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=n)
+    p2, i2 = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=n + 2)
+    c.send(p1 + p2)
+    want = {i1: "TUR CmdSN n", i2: "TUR CmdSN n+2"}
+    while want:
+        bhs, data = dread(c, env.bound_post, "waiting for " + ", ".join(want.values()))
+        if u32(bhs, 16) == ia:
+            raise Fail("the aborted task ran: %s" % describe(bhs, data))
+        what = want.pop(u32(bhs, 16), None)
+        if what is None or bhs[0] & 0x3F != OP_SCSI_RSP or bhs[3] != GOOD:
+            raise Fail("%s: got %s" % (what or "?", describe(bhs, data)))
+    c.cmdsn = n + 3
+    c.check_exp = True
+    return "function complete, n and n+2 ran, the aborted task did not, " + survives(c)
+
+
 @case("data", "unsol-after-f")
 def data_unsol_after_f(env, c):
     # the command's F bit said no unsolicited Data-Out follows
