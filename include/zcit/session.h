@@ -37,6 +37,8 @@ struct zcit_conn;
  *	@cmdsn_depth commands are under way
  * @cmdsn_depth: CmdSN window
  * @lio_closed: LIO's close_session() returned (see zcit_sess_end())
+ * @disc_node: a discovery session: in the list of them (session.c)
+ * @peer: a discovery session: the initiator's address
  */
 struct zcit_sess {
 	struct se_session *se_sess;
@@ -58,6 +60,8 @@ struct zcit_sess {
 	u32 max_cmdsn;
 	u32 cmdsn_depth;
 	struct completion lio_closed;
+	struct list_head disc_node;
+	struct sockaddr_storage peer;
 };
 
 /**
