@@ -32,8 +32,6 @@
 
 /* Receive or send passes per run of the io work before it requeues. */
 #define ZCIT_IO_BUDGET		16
-/* Connections that may be logging in at once, over all portals. */
-#define ZCIT_MAX_LOGINS		64
 /*
  * PDUs queued for sending before the io work stops reading: a peer that
  * sends requests but never reads the answers is throttled by TCP instead
@@ -45,7 +43,14 @@
 
 static struct workqueue_struct *zcit_wq;
 static const struct zcit_conn_ops *zcit_ops;
-static atomic_t zcit_logins = ATOMIC_INIT(0);
+/*
+ * Connections holding a login slot (max_logins), oldest first; a
+ * connection leaves at the end of its login phase, or when its slot is
+ * taken back (zcit_conn_admit()).
+ */
+static LIST_HEAD(zcit_login_conns);
+static u32 zcit_nr_logins;
+static DEFINE_SPINLOCK(zcit_login_lock);
 /* Every connection, so that module unload can close them. */
 static LIST_HEAD(zcit_conns);
 static DEFINE_SPINLOCK(zcit_conns_lock);
@@ -80,6 +85,8 @@ static const struct zcit_why zcit_whys[] = {
 	[ZCIT_WHY_DATAOUT_TIMEOUT] = { "Data-Out timed out", false, 0 },
 	[ZCIT_WHY_TX_STALL] = { "initiator stopped reading", false, 0 },
 	[ZCIT_WHY_CLOSED] = { "closed by the target", false, 0 },
+	[ZCIT_WHY_EVICTED] = { "login slot taken back", false, 0 },
+	[ZCIT_WHY_IDLE] = { "idle", false, 0 },
 };
 
 static const char *const zcit_state_names[] = {
@@ -119,8 +126,14 @@ static bool zcit_conn_set_state(struct zcit_conn *conn,
 	spin_unlock_bh(&conn->state_lock);
 	if (to <= from)
 		return false;
-	if (from <= ZCIT_CONN_LOGIN && to > ZCIT_CONN_LOGIN)
-		atomic_dec(&zcit_logins);
+	if (from <= ZCIT_CONN_LOGIN && to > ZCIT_CONN_LOGIN) {
+		spin_lock_bh(&zcit_login_lock);
+		if (!list_empty(&conn->login_node)) {
+			list_del_init(&conn->login_node);
+			zcit_nr_logins--;
+		}
+		spin_unlock_bh(&zcit_login_lock);
+	}
 	pr_debug("%pISpc: %s -> %s\n", &conn->peer, zcit_state_names[from],
 		 zcit_state_names[to]);
 	return true;
@@ -385,6 +398,35 @@ void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds)
 }
 
 /**
+ * zcit_conn_set_idle_timeout() - close the connection once it is idle
+ * @conn: a connection logging in, in its io work
+ * @delay: jiffies without a PDU from the initiator, from Full Feature
+ *	Phase on (for sessions that get no NOP-In pings: discovery)
+ */
+void zcit_conn_set_idle_timeout(struct zcit_conn *conn, unsigned long delay)
+{
+	conn->idle_timeout = delay;
+}
+
+/**
+ * zcit_conn_login_progress() - a whole PDU came in during login
+ * @conn: the connection, in its io work
+ *
+ * The first one ends the first-PDU deadline (first_pdu_timeout) and
+ * starts the login timeout (until the TPG is known, its default; then
+ * the TPG's, zcit_conn_set_login_timeout()), both counted from the
+ * accept.  From now on the connection's login slot is not taken back.
+ */
+void zcit_conn_login_progress(struct zcit_conn *conn)
+{
+	if (conn->login_started)
+		return;
+	WRITE_ONCE(conn->login_started, true);
+	mod_timer(&conn->login_timer,
+		  conn->accepted + ZCIT_LOGIN_TIMEOUT_DEF * HZ);
+}
+
+/**
  * zcit_conn_enter_ffp() - the login is done (RFC 7143 6.3.6)
  * @conn: the connection, in its io work, its negotiated values set
  */
@@ -405,11 +447,17 @@ static bool zcit_conn_tick(struct zcit_conn *conn)
 	enum zcit_conn_why why;
 
 	/*
-	 * A peer that sends requests but reads no answers would keep their
-	 * buffers (READ data, pinned pages) for as long as it likes, and the
-	 * requests it sends meanwhile keep it from looking idle.
+	 * A discovery session idle too long; a peer that sends requests but
+	 * reads no answers, which would keep their buffers (READ data, pinned
+	 * pages) for as long as it likes, the requests it sends meanwhile
+	 * keeping it from looking idle.
 	 */
-	if (time_after(jiffies, conn->last_tx + zcit_limits.tx_stall * HZ)) {
+	if (conn->idle_timeout &&
+	    time_after(jiffies, conn->last_rx + conn->idle_timeout)) {
+		zcit_hit(ZCIT_HIT_DISC_IDLE, &conn->peer, " (%u s)",
+			 jiffies_to_msecs(conn->idle_timeout) / 1000);
+		why = ZCIT_WHY_IDLE;
+	} else if (time_after(jiffies, conn->last_tx + zcit_limits.tx_stall * HZ)) {
 		pr_info_ratelimited("%pISpc: nothing sent for %u s, the initiator does not read: closing\n",
 				    &conn->peer, zcit_limits.tx_stall);
 		why = ZCIT_WHY_TX_STALL;
@@ -427,8 +475,14 @@ static bool zcit_conn_events(struct zcit_conn *conn)
 		zcit_conn_fail(conn, ZCIT_WHY_CLOSED);
 		return false;
 	}
+	if (test_bit(ZCIT_EV_EVICT, &conn->events)) {
+		zcit_conn_fail(conn, ZCIT_WHY_EVICTED);
+		return false;
+	}
 	if (test_bit(ZCIT_EV_LOGIN_TIMEOUT, &conn->events)) {
-		pr_info("login from %pISpc timed out\n", &conn->peer);
+		zcit_hit(conn->login_started ? ZCIT_HIT_LOGIN_TIMEOUT :
+			 ZCIT_HIT_FIRST_PDU, &conn->peer, " (%u ms)",
+			 jiffies_to_msecs(jiffies - conn->accepted));
 		zcit_conn_fail(conn, ZCIT_WHY_LOGIN_TIMEOUT);
 		return false;
 	}
@@ -520,6 +574,7 @@ static struct zcit_conn *zcit_conn_alloc(struct socket *sock,
 	conn->sock = sock;
 	conn->listen = *listen;
 	INIT_LIST_HEAD(&conn->node);
+	INIT_LIST_HEAD(&conn->login_node);
 	INIT_LIST_HEAD(&conn->tx_list);
 	INIT_LIST_HEAD(&conn->rx_cmds);
 	INIT_LIST_HEAD(&conn->tx_cmds);
@@ -549,6 +604,68 @@ static struct zcit_conn *zcit_conn_alloc(struct socket *sock,
 	return conn;
 }
 
+/* A connection refused at accept: never reachable, nothing started. */
+static void zcit_conn_discard(struct zcit_conn *conn)
+{
+	conn->ops->release(conn);
+	__free_page(conn->scratch);
+	kfree(conn);
+}
+
+/*
+ * Give a new connection a login slot, or say which bound refuses it
+ * (ZCIT_NR_HITS: none).  At most max_logins connections may be logging
+ * in, at most max_logins_per_host of them from one host.
+ *
+ * When every slot is taken, the oldest connection that has not sent a
+ * whole Login request yet loses its slot to the new one.  An initiator
+ * sends its first request right after connecting, so such a connection
+ * is almost always a host holding sockets open for nothing: it made no
+ * progress, and taking its slot costs an honest host at most a reconnect.
+ * A connection that did send a request is never evicted; those are
+ * bounded per host and by the login timeout, so a flood from one host
+ * leaves the other max_logins - max_logins_per_host slots to the rest,
+ * and a flood of silent sockets from many hosts only ever delays a login
+ * by its reconnect.  (Evicting from the host holding the most slots would
+ * need per-host accounting for little gain over the per-host bound.)
+ */
+static enum zcit_hit zcit_conn_admit(struct zcit_conn *conn)
+{
+	struct zcit_conn *c, *victim = NULL;
+	enum zcit_hit hit = ZCIT_NR_HITS;
+	u32 same = 0;
+
+	spin_lock_bh(&zcit_login_lock);
+	list_for_each_entry(c, &zcit_login_conns, login_node) {
+		if (zcit_same_host(&c->peer, &conn->peer))
+			same++;
+		if (!victim && !READ_ONCE(c->login_started))
+			victim = c;
+	}
+	if (same >= zcit_limits.max_logins_per_host) {
+		hit = ZCIT_HIT_LOGINS_HOST;
+		goto out;
+	}
+	if (zcit_nr_logins >= zcit_limits.max_logins) {
+		if (!victim) {
+			hit = ZCIT_HIT_LOGINS_FULL;
+			goto out;
+		}
+		/* On the list, so not freed yet: see zcit_conn_set_state(). */
+		list_del_init(&victim->login_node);
+		zcit_nr_logins--;
+		set_bit(ZCIT_EV_EVICT, &victim->events);
+		zcit_conn_queue_io(victim);
+		zcit_hit(ZCIT_HIT_LOGIN_EVICTED, &victim->peer,
+			 " (for %pISc)", &conn->peer);
+	}
+	list_add_tail(&conn->login_node, &zcit_login_conns);
+	zcit_nr_logins++;
+out:
+	spin_unlock_bh(&zcit_login_lock);
+	return hit;
+}
+
 /**
  * zcit_conn_accept() - start the login of a new connection
  * @sock: the accepted socket, now owned by zcit
@@ -562,15 +679,21 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 {
 	struct sock *sk = sock->sk;
 	struct zcit_conn *conn;
+	enum zcit_hit hit;
 	int cpu;
 
-	if (atomic_inc_return(&zcit_logins) > ZCIT_MAX_LOGINS) {
-		pr_warn_ratelimited("too many logins in progress: connection closed\n");
-		goto err;
-	}
 	conn = zcit_conn_alloc(sock, listen);
 	if (!conn)
 		goto err;
+	hit = zcit_conn_admit(conn);
+	if (hit != ZCIT_NR_HITS) {
+		zcit_hit(hit, &conn->peer, " (%u)",
+			 hit == ZCIT_HIT_LOGINS_HOST ?
+			 zcit_limits.max_logins_per_host :
+			 zcit_limits.max_logins);
+		zcit_conn_discard(conn);
+		goto err;
+	}
 	/* The io work runs where the socket's packets arrive. */
 	cpu = READ_ONCE(sk->sk_incoming_cpu);
 	if (cpu < 0 || !cpu_online(cpu) ||
@@ -579,7 +702,8 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 	conn->cpu = cpu;
 	tcp_sock_set_nodelay(sk);
 	conn->accepted = jiffies;
-	mod_timer(&conn->login_timer, jiffies + ZCIT_LOGIN_TIMEOUT_DEF * HZ);
+	/* Until a whole first request is in: zcit_conn_login_progress(). */
+	mod_timer(&conn->login_timer, jiffies + zcit_limits.first_pdu_timeout);
 
 	spin_lock_bh(&zcit_conns_lock);
 	list_add_tail(&conn->node, &zcit_conns);
@@ -593,7 +717,6 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 	return;
 
 err:
-	atomic_dec(&zcit_logins);
 	kernel_sock_shutdown(sock, SHUT_RDWR);
 	sock_release(sock);
 }

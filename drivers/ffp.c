@@ -20,6 +20,7 @@
 #include <zcit/compat.h>
 #include <zcit/session.h>
 #include <zcit/ffp.h>
+#include <zcit/limits.h>
 
 static void zcit_ffp_fail(struct zcit_rx_act *act, enum zcit_conn_why why)
 {
@@ -73,10 +74,14 @@ static void zcit_ffp_login_done(struct zcit_conn *conn)
 	struct zcit_login *l = conn->login;
 	const struct zcit_sess_params *p = &l->nego.res, *s;
 
-	pr_info("%s login from %pISpc (%s) to %s, TSIH %u\n",
-		l->discovery ? "discovery" : "normal", &conn->peer,
-		l->initiator_name, l->discovery ? "-" : l->target_name,
-		l->tsih);
+	/* Discovery needs no authentication: rate-limited. */
+	if (l->discovery)
+		zcit_hit(ZCIT_HIT_DISC_LOGIN, &conn->peer, " (%s), TSIH %u",
+			 l->initiator_name, l->tsih);
+	else
+		pr_info("normal login from %pISpc (%s) to %s, TSIH %u\n",
+			&conn->peer, l->initiator_name, l->target_name,
+			l->tsih);
 	conn->statsn = l->statsn;
 	conn->max_recv_dsl = p->max_recv_dsl;
 	conn->max_xmit_dsl = p->max_xmit_dsl;
@@ -125,9 +130,9 @@ static void zcit_ffp_login_pdu(struct zcit_conn *conn, struct zcit_rx_act *act)
 		return;
 	}
 	if (res == ZCIT_LOGIN_FAIL) {
-		pr_info("login from %pISpc (%s) refused: status 0x%02x%02x\n",
-			&conn->peer, conn->login->initiator_name,
-			rsp.status_class, rsp.status_detail);
+		zcit_hit(ZCIT_HIT_LOGIN_REFUSED, &conn->peer,
+			 ": status 0x%02x%02x (%s)", rsp.status_class,
+			 rsp.status_detail, conn->login->initiator_name);
 		zcit_ffp_fail(act, ZCIT_WHY_LOGIN_REFUSED);
 	} else if (res == ZCIT_LOGIN_DONE) {
 		zcit_ffp_login_done(conn);
@@ -489,6 +494,11 @@ static void zcit_ffp_text(struct zcit_conn *conn, struct zcit_rx_act *act)
 	zcit_ffp_sn(conn, &sn, true);
 	zcit_build_text_rsp(&rsp, req, more, conn->text_ttt, n, &sn);
 	zcit_ffp_queued(act, zcit_conn_queue_pdu(conn, &rsp, data, n));
+	if (!more) {
+		/* Answered (and copied): no buffers held between requests. */
+		zcit_text_in_free(&conn->text_in);
+		zcit_text_out_free(&conn->text_out);
+	}
 }
 
 /* RFC 7143 11.5: Task Management Function Request. */

@@ -268,12 +268,16 @@ static int zcit_rx_got_pdu(struct zcit_conn *conn)
 	struct zcit_rx_act act = { .verdict = ZCIT_RX_REJECT };
 
 	/* At ErrorRecoveryLevel 0, a data digest error gets a Reject. */
-	if (!zcit_rx_pdu_digest_ok(conn))
+	if (!zcit_rx_pdu_digest_ok(conn)) {
 		act.reason = ISCSI_REASON_DATA_DIGEST_ERROR;
-	else if (conn->rx_bad)
+	} else if (conn->rx_bad) {
 		act.reason = ISCSI_REASON_CMD_NOT_SUPPORTED;
-	else
+	} else {
+		/* The first whole request ends the first-PDU deadline. */
+		if (zcit_conn_state(conn) == ZCIT_CONN_LOGIN)
+			zcit_conn_login_progress(conn);
 		conn->ops->rx_pdu(conn, &act);
+	}
 	return zcit_rx_apply(conn, &act, true);
 }
 

@@ -22,12 +22,23 @@
 #include <zcit/conn.h>
 #include <zcit/session.h>
 #include <zcit/cmd.h>
+#include <zcit/limits.h>
 
 /* How long a reinstating login waits for the old session to go. */
 #define ZCIT_REINSTATE_WAIT	(10 * HZ)
 
-/* TSIH 0 means "new session" (RFC 7143 11.12.6): hand out 1 to 65535. */
+/*
+ * TSIH 0 means "new session" (RFC 7143 11.12.6): hand out 1 to 65535,
+ * the top ZCIT_DISCOVERY_MAX of them to discovery sessions only, so that
+ * discovery (no authentication by default) can never take the TSIHs
+ * normal sessions need.
+ */
+#define ZCIT_TSIH_DISC_FIRST	(0x10000 - ZCIT_DISCOVERY_MAX)
 static DEFINE_IDA(zcit_tsih_ida);
+/* Discovery sessions, for max_discovery and max_discovery_per_host. */
+static LIST_HEAD(zcit_disc_sessions);
+static u32 zcit_nr_disc;
+static DEFINE_SPINLOCK(zcit_disc_lock);
 static atomic_t zcit_next_sid = ATOMIC_INIT(0);
 
 static struct zcit_conn *to_conn(struct zcit_login *l)
@@ -128,8 +139,9 @@ static u16 zcit_resolve(struct zcit_login *l)
 
 out_unlock:
 	mutex_unlock(&zcit_cfg_mutex);
-	pr_info("login from %pISpc: %s to %s refused (0x%04x)\n",
-		&conn->peer, l->initiator_name, l->target_name, status);
+	/* ffp.c logs the refusal, rate-limited. */
+	pr_debug("login from %pISpc: %s to %s refused (0x%04x)\n",
+		 &conn->peer, l->initiator_name, l->target_name, status);
 	return status;
 }
 
@@ -141,7 +153,12 @@ static struct zcit_sess *zcit_sess_alloc(struct zcit_login *l)
 	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
 	if (!sess)
 		return NULL;
-	tsih = ida_alloc_range(&zcit_tsih_ida, 1, 0xffff, GFP_KERNEL);
+	if (l->discovery)
+		tsih = ida_alloc_range(&zcit_tsih_ida, ZCIT_TSIH_DISC_FIRST,
+				       0xffff, GFP_KERNEL);
+	else
+		tsih = ida_alloc_range(&zcit_tsih_ida, 1,
+				       ZCIT_TSIH_DISC_FIRST - 1, GFP_KERNEL);
 	if (tsih < 0) {
 		kfree(sess);
 		return NULL;
@@ -151,6 +168,7 @@ static struct zcit_sess *zcit_sess_alloc(struct zcit_login *l)
 	init_completion(&sess->lio_closed);
 	INIT_LIST_HEAD(&sess->conns);
 	INIT_LIST_HEAD(&sess->node);
+	INIT_LIST_HEAD(&sess->disc_node);
 	memcpy(sess->isid, l->isid, sizeof(sess->isid));
 	sess->tsih = tsih;
 	sess->sid = atomic_inc_return(&zcit_next_sid);
@@ -173,6 +191,12 @@ static void zcit_sess_free(struct kref *kref)
 {
 	struct zcit_sess *sess = container_of(kref, struct zcit_sess, kref);
 
+	spin_lock_bh(&zcit_disc_lock);
+	if (!list_empty(&sess->disc_node)) {
+		list_del(&sess->disc_node);
+		zcit_nr_disc--;
+	}
+	spin_unlock_bh(&zcit_disc_lock);
 	ida_free(&zcit_tsih_ida, sess->tsih);
 	kfree(sess);
 }
@@ -377,10 +401,41 @@ err_unlock:
 	return status;
 }
 
+/*
+ * Count a new discovery session against max_discovery and
+ * max_discovery_per_host; return the bound that refuses it, or
+ * ZCIT_NR_HITS (it is on the list, until it is freed).
+ */
+static enum zcit_hit zcit_disc_admit(struct zcit_sess *sess)
+{
+	enum zcit_hit hit = ZCIT_NR_HITS;
+	struct zcit_sess *s;
+	u32 same = 0;
+
+	spin_lock_bh(&zcit_disc_lock);
+	if (zcit_nr_disc >= zcit_limits.max_discovery) {
+		hit = ZCIT_HIT_DISC_FULL;
+		goto out;
+	}
+	list_for_each_entry(s, &zcit_disc_sessions, disc_node)
+		if (zcit_same_host(&s->peer, &sess->peer))
+			same++;
+	if (same >= zcit_limits.max_discovery_per_host) {
+		hit = ZCIT_HIT_DISC_HOST;
+		goto out;
+	}
+	list_add_tail(&sess->disc_node, &zcit_disc_sessions);
+	zcit_nr_disc++;
+out:
+	spin_unlock_bh(&zcit_disc_lock);
+	return hit;
+}
+
 static u16 zcit_complete(struct zcit_login *l)
 {
 	struct zcit_conn *conn = to_conn(l);
 	struct zcit_sess *sess;
+	enum zcit_hit hit;
 
 	if (!l->discovery)
 		return zcit_complete_normal(l);
@@ -390,7 +445,19 @@ static u16 zcit_complete(struct zcit_login *l)
 	sess = zcit_sess_alloc(l);
 	if (!sess)
 		return ZCIT_LS_NO_RESOURCES;
+	sess->peer = conn->peer;
+	hit = zcit_disc_admit(sess);
+	if (hit != ZCIT_NR_HITS) {
+		zcit_hit(hit, &conn->peer, " (%u)",
+			 hit == ZCIT_HIT_DISC_HOST ?
+			 zcit_limits.max_discovery_per_host :
+			 zcit_limits.max_discovery);
+		zcit_sess_put(sess);
+		return ZCIT_LS_NO_RESOURCES;
+	}
 	WARN_ON(zcit_sess_add_conn(sess, conn));
+	/* No NOP-In pings for discovery: an idle session is closed. */
+	zcit_conn_set_idle_timeout(conn, zcit_limits.discovery_idle);
 	l->tsih = sess->tsih;
 	zcit_sess_put(sess);	/* the connection holds it */
 	return ZCIT_LS_OK;

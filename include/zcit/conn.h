@@ -3,8 +3,8 @@
  * zcit transport: a connection's life (conn.c), and the API the layers
  * above use.  The LIO glue reaches a connection only through
  * zcit_conn_get(), zcit_conn_put(), zcit_conn_post(), zcit_conn_kick(),
- * zcit_conn_close(), zcit_conn_ask_logout(), zcit_conn_state() and
- * zcit_conn_set_login_timeout().
+ * zcit_conn_close(), zcit_conn_ask_logout(), zcit_conn_state(),
+ * zcit_conn_set_login_timeout() and zcit_conn_set_idle_timeout().
  */
 #ifndef ZCIT_CONN_H
 #define ZCIT_CONN_H
@@ -23,6 +23,7 @@ void zcit_conn_ask_logout(struct zcit_conn *conn);
 void zcit_conn_post(struct zcit_conn *conn, enum zcit_conn_inbox box,
 		    struct llist_node *node);
 void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds);
+void zcit_conn_set_idle_timeout(struct zcit_conn *conn, unsigned long delay);
 void zcit_conn_enter_ffp(struct zcit_conn *conn);
 void zcit_conn_fail(struct zcit_conn *conn, enum zcit_conn_why why);
 void zcit_conn_arm_tick(struct zcit_conn *conn, unsigned long delay);

@@ -43,6 +43,8 @@ struct zcit_conn;
  *	command (RFC 7143 11.5.1, a Reject): ExpCmdSN steps over them
  * @nr_skip: entries in @skip
  * @lio_closed: LIO's close_session() returned (see zcit_sess_end())
+ * @disc_node: a discovery session: in the list of them (session.c)
+ * @peer: a discovery session: the initiator's address
  */
 struct zcit_sess {
 	struct se_session *se_sess;
@@ -66,6 +68,8 @@ struct zcit_sess {
 	u32 skip[ZCIT_SESS_SKIP_MAX];
 	u32 nr_skip;
 	struct completion lio_closed;
+	struct list_head disc_node;
+	struct sockaddr_storage peer;
 };
 
 /**

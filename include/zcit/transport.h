@@ -59,6 +59,7 @@ enum zcit_conn_event {
 	ZCIT_EV_LOGIN_TIMEOUT,	/* the login timer fired */
 	ZCIT_EV_TICK,		/* the tick timer fired */
 	ZCIT_EV_ASK_LOGOUT,	/* send an Async Message asking for logout */
+	ZCIT_EV_EVICT,		/* login slot taken back (max_logins) */
 };
 
 /**
@@ -77,6 +78,9 @@ enum zcit_conn_event {
  * @ZCIT_WHY_DATAOUT_TIMEOUT: write data stopped coming (at once)
  * @ZCIT_WHY_TX_STALL: the peer stopped reading what we send (at once)
  * @ZCIT_WHY_CLOSED: the target closed it: TPG, portal, session (at once)
+ * @ZCIT_WHY_EVICTED: closed before its first Login request to make room
+ *	for another login (at once)
+ * @ZCIT_WHY_IDLE: no PDU for its idle timeout (discovery; at once)
  */
 enum zcit_conn_why {
 	ZCIT_WHY_LOGOUT,
@@ -93,6 +97,8 @@ enum zcit_conn_why {
 	ZCIT_WHY_DATAOUT_TIMEOUT,
 	ZCIT_WHY_TX_STALL,
 	ZCIT_WHY_CLOSED,
+	ZCIT_WHY_EVICTED,
+	ZCIT_WHY_IDLE,
 };
 
 /**
@@ -220,6 +226,9 @@ struct zcit_sess;
  * @state_lock: serialises state changes
  * @events: &enum zcit_conn_event bits
  * @node: in the list of every connection
+ * @login_node: in the list of connections holding a login slot (under
+ *	its lock, conn.c)
+ * @login_started: a whole first Login request came in
  * @sock: the socket
  * @cpu: CPU its io work runs on
  * @io_work: receives and sends, budgeted and non-blocking
@@ -231,6 +240,8 @@ struct zcit_sess;
  * @accepted: jiffies at accept time
  * @last_rx: jiffies when the last PDU header came in
  * @last_tx: jiffies when sending last made progress or had nothing to do
+ * @idle_timeout: jiffies without a PDU after which the connection is
+ *	closed (0: none; discovery sessions, which get no NOP-In pings)
  * @listen: address of the portal it came in through
  * @local: its local address
  * @peer: the initiator's address
@@ -295,6 +306,8 @@ struct zcit_conn {
 	spinlock_t state_lock;	/* see the kernel-doc above */
 	unsigned long events;
 	struct list_head node;
+	struct list_head login_node;
+	bool login_started;
 	struct socket *sock;
 	int cpu;
 	struct work_struct io_work;
@@ -306,6 +319,7 @@ struct zcit_conn {
 	unsigned long accepted;
 	unsigned long last_rx;
 	unsigned long last_tx;
+	unsigned long idle_timeout;
 	struct sockaddr_storage listen;
 	struct sockaddr_storage local;
 	struct sockaddr_storage peer;
@@ -378,6 +392,9 @@ static inline __le32 zcit_digest(const void *buf, u32 len)
 {
 	return cpu_to_le32(~crc32c(~0, buf, len));
 }
+
+/* conn.c: a whole Login request came in */
+void zcit_conn_login_progress(struct zcit_conn *conn);
 
 /* rx.c: receiving */
 int zcit_conn_try_recv(struct zcit_conn *conn);

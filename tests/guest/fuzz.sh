@@ -36,7 +36,12 @@ FARGS=(--initiator "$INI1" --t-none "$IQN1" --t-chap "$IQN2"
 
 # shellcheck disable=SC2317 # called through zcit_only_start
 fuzz_configure() {
-	load_fabric zcit &&
+	# The fuzzers run up to 24 logins and discovery sessions at once from
+	# 127.0.0.1 (and 100 half-open logins): per-host bounds of their own
+	# (tests/vm/58-abuse.sh tests the defaults).
+	echo "options zcit max_logins_per_host=64 max_discovery_per_host=32" \
+		>/etc/modprobe.d/zcit-fuzz.conf &&
+		load_fabric zcit &&
 		"$LIO" target "$IQN1" 1 &&
 		"$LIO" portal "$IQN1" 1 $PORTAL &&
 		"$LIO" backstore rd fuzz 16 &&

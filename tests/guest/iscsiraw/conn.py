@@ -43,12 +43,13 @@ def chap_md5(ident, secret, chal):
 
 class Conn(Reader):
     """One TCP connection to env.host:env.port with PDU builders and a
-    deadline-bound reader. env also gives initiator, t_none, t_chap,
+    deadline-bound reader (from env.source, if set, else any local
+    address). env also gives initiator, t_none, t_chap,
     chap (user, secret, mutual user, mutual secret) and bound_post (the
     default wait) to the login helpers that use them."""
 
     def __init__(self, env, isid):
-        super().__init__(connect(env.host, env.port))
+        super().__init__(connect(env.host, env.port, source=getattr(env, "source", None)))
         self.env = env
         self.isid = isid
         self.t0 = time.monotonic()

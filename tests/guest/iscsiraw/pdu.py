@@ -171,7 +171,9 @@ class Reader:
         return bhs, pdu[hl:hl + dlen]
 
 
-def connect(host, port, timeout=10):
-    sock = socket.create_connection((host, port), timeout=timeout)
+def connect(host, port, timeout=10, source=None):
+    """A TCP connection, from the local address source if given."""
+    sock = socket.create_connection((host, port), timeout=timeout,
+                                    source_address=(source, 0) if source else None)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return sock
