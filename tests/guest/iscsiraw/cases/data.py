@@ -17,6 +17,28 @@ from ..scsi import (BLOCK, answer_r2ts, cdb_inquiry, cdb_rw, cdb_tur, d_cmd, d_s
                     write_until_r2t)
 
 
+def await_answers(c, env, want, nop_itt=None, forbid=None):
+    """Collect the answers to the ITTs of want ({itt: what}), in any
+    order: a NOP-In for nop_itt, a GOOD SCSI Response for the others;
+    an answer to forbid (an aborted task) is a failure. Returns the
+    answers' descriptions in arrival order."""
+    got = []
+    while want:
+        try:
+            bhs, data = dread(c, env.bound_post, "waiting for " + ", ".join(want.values()))
+        except Fail as e:
+            raise Fail("%s (answered: %s)" % (e, ", ".join(got) or "nothing"))
+        itt = u32(bhs, 16)
+        op = bhs[0] & 0x3F
+        if forbid is not None and itt == forbid:
+            raise Fail("the aborted task ran: %s" % describe(bhs, data))
+        if itt not in want or (op == OP_NOP_IN) != (itt == nop_itt) or \
+                (op != OP_NOP_IN and (op != OP_SCSI_RSP or bhs[3] != GOOD)):
+            raise Fail("got %s (answered: %s)" % (describe(bhs, data), ", ".join(got)))
+        got.append(want.pop(itt))
+    return got
+
+
 @case("data", "tur")
 def data_tur(env, c):
     dlogin(c)
@@ -447,19 +469,8 @@ def data_cmdsn_ahead_by_one(env, c):
     p1, itt1 = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=first)
     c.send(p1)
     c.cmdsn = first + 2
-    want = {itt1: "TUR CmdSN n", itt2: "TUR CmdSN n+1", nop_itt: "ping"}
-    got = []
-    while want:
-        try:
-            bhs, data = dread(c, env.bound_post, "waiting for " + ", ".join(want.values()))
-        except Fail as e:
-            raise Fail("%s (answered: %s)" % (e, ", ".join(got) or "nothing"))
-        itt = u32(bhs, 16)
-        op = bhs[0] & 0x3F
-        if itt not in want or (op == OP_NOP_IN) != (itt == nop_itt) or \
-                (op != OP_NOP_IN and (op != OP_SCSI_RSP or bhs[3] != GOOD)):
-            raise Fail("got %s (answered: %s)" % (describe(bhs, data), ", ".join(got)))
-        got.append(want.pop(itt))
+    got = await_answers(c, env, {itt1: "TUR CmdSN n", itt2: "TUR CmdSN n+1",
+                                 nop_itt: "ping"}, nop_itt)
     c.check_exp = True
     return "answered " + ", ".join(got) + ", " + survives(c)
 
@@ -789,16 +800,7 @@ def data_nop_ahead_in_order(env, c):
     p1, i1 = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=n)
     p2, i2 = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=n + 2)
     c.send(p1 + p2)
-    want = {nitt: "NOP-In", i1: "TUR CmdSN n", i2: "TUR CmdSN n+2"}
-    while want:
-        bhs, data = dread(c, env.bound_post, "waiting for " + ", ".join(want.values()))
-        what = want.pop(u32(bhs, 16), None)
-        if what is None:
-            raise Fail("got %s" % describe(bhs, data))
-        if what.startswith("TUR") and (bhs[0] & 0x3F != OP_SCSI_RSP or bhs[3] != GOOD):
-            raise Fail("%s: got %s" % (what, describe(bhs, data)))
-        if what == "NOP-In" and bhs[0] & 0x3F != OP_NOP_IN:
-            raise Fail("NOP-Out: got %s" % describe(bhs, data))
+    await_answers(c, env, {nitt: "NOP-In", i1: "TUR CmdSN n", i2: "TUR CmdSN n+2"}, nitt)
     c.cmdsn = n + 3
     c.check_exp = True
     return "NOP-In, both TURs answered, " + survives(c)
@@ -825,14 +827,7 @@ def data_abort_task_unseen(env, c):
     p1, i1 = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=n)
     p2, i2 = c.scsi_pdu(cdb_tur(), 0, C_F, cmdsn=n + 2)
     c.send(p1 + p2)
-    want = {i1: "TUR CmdSN n", i2: "TUR CmdSN n+2"}
-    while want:
-        bhs, data = dread(c, env.bound_post, "waiting for " + ", ".join(want.values()))
-        if u32(bhs, 16) == ia:
-            raise Fail("the aborted task ran: %s" % describe(bhs, data))
-        what = want.pop(u32(bhs, 16), None)
-        if what is None or bhs[0] & 0x3F != OP_SCSI_RSP or bhs[3] != GOOD:
-            raise Fail("%s: got %s" % (what or "?", describe(bhs, data)))
+    await_answers(c, env, {i1: "TUR CmdSN n", i2: "TUR CmdSN n+2"}, forbid=ia)
     c.cmdsn = n + 3
     c.check_exp = True
     return "function complete, n and n+2 ran, the aborted task did not, " + survives(c)
