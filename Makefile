@@ -17,6 +17,12 @@
 #                        and installs zcit for every kernel with headers; the redirect
 #   make dkms-uninstall  (root) undo make dkms-install
 #   make deb             out/deb/zcit-dkms_<version>_all.deb (scripts/deb.sh)
+#   make fuzz SEED=N TIME=SEC [FUZZ_KVER=6.1|6.12|debug]   the fuzzing tests round
+#                        after round, seeds N, N+1... for SEC seconds (scripts/fuzz.sh)
+#   make debug-kernel    build the debug guest kernel (KASAN, lockdep, kmemleak) once
+#                        into ~/.cache/zcit (scripts/debug-kernel.sh, ~22 min)
+#   make debug-check     the fuzzers, the attack and the data-integrity tests on it
+#                        (scripts/debug-check.sh; make check runs it when it is built)
 
 HOST_KVER := $(shell uname -r)
 ifeq ($(origin KVER),undefined)
@@ -42,7 +48,7 @@ MODPROBE_CONF = $(DESTDIR)/etc/modprobe.d/zcit.conf
 DKMS_SRC = /usr/src/zcit-$(PKG_VERSION)
 
 .PHONY: all modules clean build-all check-style sparse checkpatch kunit check run deps bench \
-	install uninstall dkms-install dkms-uninstall deb version
+	install uninstall dkms-install dkms-uninstall deb version debug-kernel debug-check fuzz
 
 all: modules
 
@@ -114,3 +120,15 @@ dkms-uninstall:
 
 deb:
 	./scripts/deb.sh
+
+debug-kernel:
+	./scripts/debug-kernel.sh --build
+
+debug-check:
+	./scripts/debug-check.sh
+
+SEED ?= 1
+TIME ?= 600
+FUZZ_KVER ?= 6.1
+fuzz:
+	SEED=$(SEED) TIME=$(TIME) KVER=$(FUZZ_KVER) ./scripts/fuzz.sh

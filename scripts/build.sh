@@ -14,6 +14,10 @@ kvers=${ZCIT_KVERS:-$(./scripts/kvers.sh all)}
 
 for kver in $kvers; do
 	kdir=/lib/modules/$kver/build
+	# the debug guest kernel (scripts/debug-kernel.sh) keeps its build tree
+	# in the cache
+	dbg=${ZCIT_CACHE:-$HOME/.cache/zcit}/debug-kernel/$kver/build
+	[ -d "$kdir" ] || [ ! -d "$dbg" ] || kdir=$dbg
 	[ -d "$kdir" ] || { echo "build: missing $kdir" >&2; exit 1; }
 	dir=$root/out/$kver
 	# A tree of symlinks to the sources: each kernel gets its own objects.

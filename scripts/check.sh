@@ -3,8 +3,10 @@
 #
 # The whole test suite: dependencies, builds for every supported kernel,
 # style (checkpatch, sparse), KUnit under UML, and the VM integration
-# tests.  Every stage runs even if an earlier one failed (but the VM tests
-# need the builds); the last line is "N passed, N failed".
+# tests; then the debug-kernel tests (scripts/debug-check.sh) when the debug
+# guest kernel is cached (make debug-kernel), else one "skipped".  Every
+# stage runs even if an earlier one failed (but the VM tests need the
+# builds); the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -87,6 +89,19 @@ if [ "$built" = 1 ]; then
 	add_counts "$logdir/vm.log" "vm tests"
 else
 	fail=$((fail + 1)); failed+=("vm tests (module not built)")
+fi
+
+# The debug guest kernel takes ~22 minutes to build (make debug-kernel):
+# too long for every run, so its tests run whenever it is cached.
+echo "== debug kernel"
+if [ "$built" != 1 ]; then
+	fail=$((fail + 1)); failed+=("debug kernel tests (module not built)")
+elif ./scripts/debug-kernel.sh --print >/dev/null; then
+	./scripts/debug-check.sh 2>&1 | tee "$logdir/debug.log"
+	add_counts "$logdir/debug.log" "debug kernel tests"
+else
+	echo "SKIPPED: the debug kernel is not built (make debug-kernel, ~22 min)"
+	skip=$((skip + 1))
 fi
 
 echo

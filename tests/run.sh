@@ -4,8 +4,10 @@
 # tests/run.sh [--kver K]... [--filter GLOB] [--env K=V]...
 #
 # Run each guest test script tests/vm/*.sh (sorted; GLOB matches its name
-# with or without .sh) in its own VM (tests/lib/vm.sh) on each kernel K
-# (6.1, 6.12, all or a full version; default: all of scripts/kvers.sh).
+# with or without .sh; several --filter: any) in its own VM (tests/lib/vm.sh)
+# on each kernel K (6.1, 6.12, all, debug or a full version; default: all of
+# scripts/kvers.sh; debug: the debug guest kernel of scripts/debug-kernel.sh,
+# whose tests get 3 times their timeout).
 # Logs: out/logs/<kver>/<test>.log. Every "ZCIT-RESULT" line is one test,
 # <kver>/<test>/<name>; a script without such lines is one test, <kver>/<test>,
 # passed by its exit status. A kernel BUG/WARNING/..., a timeout or a missing
@@ -23,24 +25,27 @@ set -uo pipefail
 export LC_ALL=C
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-kvers=() filter='*' envs=()
+kvers=() filters=() envs=()
 for v in ZCIT_LOGIN_FABRICS ZCIT_CONF_FABRICS ZCIT_IO_FABRICS; do
 	[ -z "${!v+set}" ] || envs+=(--env "$v=${!v}")
 done
 
-usage() { sed -n '4,21s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '4,23s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver)
 		case "$2" in
-		6.1 | 6.12 | all | default | bpo) read -ra ks <<<"$("$root/scripts/kvers.sh" "$2")" ;;
+		6.1 | 6.12 | all | default | bpo | debug)
+			read -ra ks <<<"$("$root/scripts/kvers.sh" "$2")"
+			[ ${#ks[@]} -gt 0 ] || { echo "run.sh: no $2 kernel (debug: make debug-kernel)" >&2; exit 2; }
+			;;
 		*) ks=("$2") ;;
 		esac
 		kvers+=("${ks[@]}")
 		shift
 		;;
-	--filter) filter=$2; shift ;;
+	--filter) filters+=("$2"); shift ;;
 	--env) envs+=(--env "$2"); shift ;;
 	*) usage ;;
 	esac
@@ -49,13 +54,19 @@ done
 [ ${#kvers[@]} -gt 0 ] || read -ra kvers <<<"$("$root/scripts/kvers.sh" all)"
 [ ${#kvers[@]} -gt 0 ] || { echo "run.sh: no kernels (scripts/kvers.sh)" >&2; exit 2; }
 
+[ ${#filters[@]} -gt 0 ] || filters=('*')
 tests=()
 for t in "$root"/tests/vm/*.sh; do
 	n=$(basename "$t")
-	# shellcheck disable=SC2053 # $filter is a glob
-	[[ $n == $filter || ${n%.sh} == $filter ]] && tests+=("$t")
+	for filter in "${filters[@]}"; do
+		# shellcheck disable=SC2053 # $filter is a glob
+		if [[ $n == $filter || ${n%.sh} == $filter ]]; then
+			tests+=("$t")
+			break
+		fi
+	done
 done
-[ ${#tests[@]} -gt 0 ] || { echo "run.sh: no tests/vm/*.sh match '$filter'" >&2; exit 2; }
+[ ${#tests[@]} -gt 0 ] || { echo "run.sh: no tests/vm/*.sh match '${filters[*]}'" >&2; exit 2; }
 
 passed=0 failed=0 skipped=0 skips=() deb_rc=''
 zcit_out=${ZCIT_OUT:-$root/out}
@@ -83,7 +94,14 @@ run_one() { # KVER SCRIPT
 			imgs+=("$img")
 			args+=("--${kv%%=*}" "$img")
 			;;
-		timeout=* | mem=*) args+=("--${kv%%=*}" "${kv#*=}") ;;
+		timeout=*)
+			# KASAN, lockdep and kmemleak make the debug kernel ~3x slower
+			case "$k" in
+			*-zcitdbg-*) args+=(--timeout "$(( ${kv#*=} * 3 ))") ;;
+			*) args+=(--timeout "${kv#*=}") ;;
+			esac
+			;;
+		mem=*) args+=("--${kv%%=*}" "${kv#*=}") ;;
 		deb)
 			if [ -z "$deb_rc" ]; then
 				deb_rc=0

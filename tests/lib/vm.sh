@@ -55,7 +55,10 @@ while [ $# -gt 0 ]; do
 	shift
 done
 { [ -n "$kver" ] && [ -n "$script" ]; } || usage
-[ -r "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver"
+kernel=/boot/vmlinuz-$kver
+# the debug guest kernel (scripts/debug-kernel.sh) lives in the cache
+[ -r "$kernel" ] || kernel=${ZCIT_CACHE:-$HOME/.cache/zcit}/debug-kernel/$kver/vmlinuz
+[ -r "$kernel" ] || die "no /boot/vmlinuz-$kver"
 [ -f "$script" ] || die "no script $script"
 zcit_out=$(abs "${ZCIT_OUT:-$root/out}")
 for p in "$root" "$zcit_out" "$script"; do
@@ -96,7 +99,7 @@ cmdline="console=ttyS0 panic=-1 log_buf_len=16M printk.time=1"
 cmdline+=" zcitvm.init=$root/tests/lib/guest-init.sh"
 qemu=(qemu-system-x86_64 -accel "tcg,thread=multi" -cpu max -smp 2 -m "$mem"
 	-display none -no-reboot -nodefaults -chardev "stdio,id=con,signal=on" -serial chardev:con
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd"
+	-kernel "$kernel" -initrd "$initrd"
 	-append "$cmdline"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$outdir,mount_tag=out,security_model=none"
@@ -123,6 +126,7 @@ echo "vm.sh: $kver $(basename "$script"): VM ran $((SECONDS - start)) s, log $lo
 # 6.1 and 6.12 print none of these: no allow-list needed.
 bad='BUG:|kernel BUG at|Oops|WARNING:|general protection|KASAN|blocked for more than'
 bad+='|soft lockup|hard LOCKUP|refcount_t|Kernel panic|rcu: INFO|Call Trace:'
+bad+='|suspected memory leaks|possible circular locking|inconsistent lock state'
 if hit=$(tr -d '\r' <"$log" | grep -anE "\[ *[0-9]+\.[0-9]+\] .*($bad)" | head -n1); then
 	echo "vm.sh: kernel problem at $log:${hit%%:*}: ${hit#*:}" >&2
 	exit 98
