@@ -79,9 +79,9 @@ static void zcit_ffp_login_done(struct zcit_conn *conn)
 		zcit_hit(ZCIT_HIT_DISC_LOGIN, &conn->peer, " (%s), TSIH %u",
 			 l->initiator_name, l->tsih);
 	else
-		pr_info("normal login from %pISpc (%s) to %s, TSIH %u\n",
-			&conn->peer, l->initiator_name, l->target_name,
-			l->tsih);
+		pr_info_ratelimited("normal login from %pISpc (%s) to %s, TSIH %u\n",
+				    &conn->peer, l->initiator_name,
+				    l->target_name, l->tsih);
 	conn->statsn = l->statsn;
 	conn->max_recv_dsl = p->max_recv_dsl;
 	conn->max_xmit_dsl = p->max_xmit_dsl;
@@ -650,17 +650,18 @@ static bool zcit_ffp_tick(struct zcit_conn *conn, enum zcit_conn_why *why)
 	list_for_each_entry(cmd, &conn->rx_cmds, rx_node)
 		if (t.dataout && test_bit(ZCIT_CMD_WP, &cmd->flags) &&
 		    time_after(jiffies, cmd->rx_last + t.dataout * HZ)) {
-			pr_info("%pISpc: no Data-Out for ITT 0x%08x in %u s: closing\n",
-				&conn->peer,
-				be32_to_cpu((__force __be32)cmd->itt), t.dataout);
+			pr_info_ratelimited("%pISpc: no Data-Out for ITT 0x%08x in %u s: closing\n",
+					    &conn->peer,
+					    be32_to_cpu((__force __be32)cmd->itt),
+					    t.dataout);
 			*why = ZCIT_WHY_DATAOUT_TIMEOUT;
 			return false;
 		}
 	if (conn->ping_out) {
 		if (t.nopin_response &&
 		    time_after(jiffies, conn->ping_sent + t.nopin_response * HZ)) {
-			pr_info("%pISpc: no answer to NOP-In for %u s: closing\n",
-				&conn->peer, t.nopin_response);
+			pr_info_ratelimited("%pISpc: no answer to NOP-In for %u s: closing\n",
+					    &conn->peer, t.nopin_response);
 			*why = ZCIT_WHY_NOPIN_TIMEOUT;
 			return false;
 		}

@@ -274,8 +274,8 @@ static u16 zcit_reinstate(struct zcit_tpg *tpg, struct zcit_login *l)
 	if (!old)
 		return ZCIT_LS_OK;
 
-	pr_info("%s: reinstating session TSIH %u of %s\n", tpg->tiqn->name,
-		old->tsih, old->initiator_name);
+	pr_info_ratelimited("%s: reinstating session TSIH %u of %s\n",
+			    tpg->tiqn->name, old->tsih, old->initiator_name);
 	zcit_sess_close(old, NULL);
 	if (!wait_event_timeout(tpg->conn_wq, list_empty_careful(&old->node),
 				ZCIT_REINSTATE_WAIT)) {
