@@ -193,7 +193,9 @@ static sense_reason_t zcit_cmd_fit_write(struct se_cmd *se_cmd, u32 edtl)
  *
  * When LIO refuses the command it has already queued a response for it.
  * No command gets a buffer larger than zcit_limits.max_xfer: LIO caps the
- * ones it sizes from the CDB; the rest (pass-through) are refused.
+ * ones it sizes from the CDB; the rest (pass-through) are refused. One
+ * whose buffer would take its session's buffers over
+ * zcit_limits.max_sess_bytes gets TASK SET FULL.
  *
  * Return: for a write, the bytes of data its buffer takes (at most its
  * EDTL; 0 when it was refused).
@@ -211,6 +213,16 @@ u32 zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb)
 		reason = zcit_cmd_fit_write(se_cmd, edtl);
 	if (!reason && se_cmd->data_length > zcit_limits.max_xfer)
 		reason = TCM_INVALID_CDB_FIELD;
+	if (!reason && se_cmd->data_length) {
+		/* SAM-5 5.3: TASK SET FULL (LIO's TCM_OUT_OF_RESOURCES). */
+		if (zcit_sess_buf_get(cmd->conn->sess, se_cmd->data_length)) {
+			cmd->buf_bytes = se_cmd->data_length;
+		} else {
+			zcit_hit(ZCIT_HIT_SESS_BUF, &cmd->conn->peer,
+				 " (%u KiB)", zcit_hit_limit(ZCIT_HIT_SESS_BUF));
+			reason = TCM_OUT_OF_RESOURCES;
+		}
+	}
 	pr_debug("ITT 0x%08llx: CDB 0x%02x, EDTL %u, buffer %u, dir %d: %d\n",
 		 se_cmd->tag, cdb[0], edtl, se_cmd->data_length,
 		 se_cmd->data_direction, reason);
@@ -499,6 +511,8 @@ void zcit_release_cmd(struct se_cmd *se_cmd)
 	/* A command that got no response still frees its CmdSN slot. */
 	if (test_and_clear_bit(ZCIT_CMD_WINDOW, &cmd->flags))
 		zcit_sess_window_open(conn->sess);
+	if (cmd->buf_bytes)
+		zcit_sess_buf_put(conn->sess, cmd->buf_bytes);
 	target_free_tag(se_cmd->se_sess, se_cmd);
 	zcit_conn_put(conn);
 }

@@ -687,10 +687,7 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 		goto err;
 	hit = zcit_conn_admit(conn);
 	if (hit != ZCIT_NR_HITS) {
-		zcit_hit(hit, &conn->peer, " (%u)",
-			 hit == ZCIT_HIT_LOGINS_HOST ?
-			 zcit_limits.max_logins_per_host :
-			 zcit_limits.max_logins);
+		zcit_hit(hit, &conn->peer, " (%u)", zcit_hit_limit(hit));
 		zcit_conn_discard(conn);
 		goto err;
 	}

@@ -34,6 +34,11 @@ module_param(max_xfer_kib, uint, 0444);
 MODULE_PARM_DESC(max_xfer_kib,
 		 "Largest data buffer of one SCSI command, KiB (default 8192; also the MAXIMUM TRANSFER LENGTH LIO reports)");
 
+static unsigned int max_session_kib = 128 * 1024;
+module_param(max_session_kib, uint, 0444);
+MODULE_PARM_DESC(max_session_kib,
+		 "Data buffers of all the SCSI commands of one session at once, KiB (default 131072, at least max_xfer_kib); a command over it gets TASK SET FULL");
+
 static unsigned int tx_stall_secs = 30;
 module_param(tx_stall_secs, uint, 0444);
 MODULE_PARM_DESC(tx_stall_secs,
@@ -99,6 +104,8 @@ static const struct zcit_hit_class zcit_hit_classes[ZCIT_NR_HITS] = {
 	[ZCIT_HIT_DISC_IDLE] = {
 		"discovery session closed: discovery_idle_timeout", false },
 	[ZCIT_HIT_DISC_LOGIN] = { "discovery login", false },
+	[ZCIT_HIT_SESS_BUF] = {
+		"SCSI command answered TASK SET FULL: max_session_kib", true },
 };
 
 static atomic64_t zcit_hits[ZCIT_NR_HITS];
@@ -138,9 +145,12 @@ int zcit_limits_init(void)
 			     1, ZCIT_DISCOVERY_MAX) ||
 	    zcit_limit_check("discovery_idle_timeout", discovery_idle_timeout,
 			     1, 3600) ||
+	    zcit_limit_check("max_session_kib", max_session_kib, max_xfer_kib,
+			     4 * 1024 * 1024) ||
 	    zcit_limit_check("tx_stall_secs", tx_stall_secs, 5, 3600))
 		return -EINVAL;
 	zcit_limits.max_xfer = max_xfer_kib * 1024;
+	zcit_limits.max_sess_bytes = (u64)max_session_kib * 1024;
 	zcit_limits.tx_stall = tx_stall_secs;
 	zcit_limits.max_logins = max_logins;
 	zcit_limits.max_logins_per_host = max_logins_per_host;
@@ -182,6 +192,31 @@ void zcit_hit(enum zcit_hit hit, const struct sockaddr_storage *peer,
 	else
 		pr_info("%pISc: %s%pV (%llu so far)\n", peer, c->text, &vaf, n);
 	va_end(args);
+}
+
+/**
+ * zcit_hit_limit() - the bound behind a refusal, for its log line
+ * @hit: one of the classes that refuse at a count (logins, discovery,
+ *	session buffers in KiB)
+ *
+ * Return: the configured bound, or 0 for any other class.
+ */
+u32 zcit_hit_limit(enum zcit_hit hit)
+{
+	switch (hit) {
+	case ZCIT_HIT_LOGINS_FULL:
+		return zcit_limits.max_logins;
+	case ZCIT_HIT_LOGINS_HOST:
+		return zcit_limits.max_logins_per_host;
+	case ZCIT_HIT_DISC_FULL:
+		return zcit_limits.max_discovery;
+	case ZCIT_HIT_DISC_HOST:
+		return zcit_limits.max_discovery_per_host;
+	case ZCIT_HIT_SESS_BUF:
+		return zcit_limits.max_sess_bytes >> 10;
+	default:
+		return 0;
+	}
 }
 
 /**

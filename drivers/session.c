@@ -448,10 +448,7 @@ static u16 zcit_complete(struct zcit_login *l)
 	sess->peer = conn->peer;
 	hit = zcit_disc_admit(sess);
 	if (hit != ZCIT_NR_HITS) {
-		zcit_hit(hit, &conn->peer, " (%u)",
-			 hit == ZCIT_HIT_DISC_HOST ?
-			 zcit_limits.max_discovery_per_host :
-			 zcit_limits.max_discovery);
+		zcit_hit(hit, &conn->peer, " (%u)", zcit_hit_limit(hit));
 		zcit_sess_put(sess);
 		return ZCIT_LS_NO_RESOURCES;
 	}
@@ -668,6 +665,37 @@ int zcit_sess_skip_cmdsn(struct zcit_sess *sess, u32 cmdsn)
 out:
 	spin_unlock_bh(&sess->lock);
 	return ret;
+}
+
+/**
+ * zcit_sess_buf_get() - reserve a command's data buffer in its session
+ * @sess: the session
+ * @len: bytes of the buffer LIO will allocate for the command
+ *
+ * A session's commands hold at most zcit_limits.max_sess_bytes of data
+ * buffers at once, whatever the CmdSN window and max_xfer_kib allow
+ * (Documentation/resources.md). Any context.
+ *
+ * Return: true when reserved (zcit_sess_buf_put() gives it back), false
+ * when the command would take the session over its bound.
+ */
+bool zcit_sess_buf_get(struct zcit_sess *sess, u32 len)
+{
+	if (atomic64_add_return(len, &sess->buf_bytes) <=
+	    zcit_limits.max_sess_bytes)
+		return true;
+	atomic64_sub(len, &sess->buf_bytes);
+	return false;
+}
+
+/**
+ * zcit_sess_buf_put() - a command's data buffer is gone
+ * @sess: the session
+ * @len: what zcit_sess_buf_get() reserved
+ */
+void zcit_sess_buf_put(struct zcit_sess *sess, u32 len)
+{
+	atomic64_sub(len, &sess->buf_bytes);
 }
 
 /**

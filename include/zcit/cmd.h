@@ -81,6 +81,7 @@ struct zcit_cmd {
 	u32 datasn;
 	u32 cmdsn;
 	u32 ref_cmdsn;
+	u32 buf_bytes;
 	bool ref_unseen;
 	u8 tmf;
 	u8 sense[TRANSPORT_SENSE_BUFFER];

@@ -20,6 +20,8 @@
 /**
  * struct zcit_limits - the bounds, as the module parameters set them
  * @max_xfer: bytes of data one SCSI command may move (its buffer)
+ * @max_sess_bytes: bytes of data buffers the commands of one session may
+ *	hold at once
  * @tx_stall: seconds a connection in Full Feature Phase may have data to
  *	send that the peer does not take before it is closed
  * @max_logins: connections in the login phase, over all portals
@@ -32,6 +34,7 @@
  */
 struct zcit_limits {
 	u32 max_xfer;
+	u64 max_sess_bytes;
 	u32 tx_stall;
 	u32 max_logins;
 	u32 max_logins_per_host;
@@ -58,6 +61,8 @@ extern struct zcit_limits zcit_limits;
  * @ZCIT_HIT_DISC_IDLE: a discovery session closed: discovery_idle_timeout
  * @ZCIT_HIT_DISC_LOGIN: a discovery session began (not a bound: logged
  *	rate-limited like the others)
+ * @ZCIT_HIT_SESS_BUF: a SCSI command answered TASK SET FULL: its buffer
+ *	would take its session over max_sess_bytes
  * @ZCIT_NR_HITS: how many
  */
 enum zcit_hit {
@@ -71,6 +76,7 @@ enum zcit_hit {
 	ZCIT_HIT_DISC_HOST,
 	ZCIT_HIT_DISC_IDLE,
 	ZCIT_HIT_DISC_LOGIN,
+	ZCIT_HIT_SESS_BUF,
 	ZCIT_NR_HITS,
 };
 
@@ -79,6 +85,7 @@ __printf(3, 4)
 void zcit_hit(enum zcit_hit hit, const struct sockaddr_storage *peer,
 	      const char *fmt, ...);
 u64 zcit_hit_count(enum zcit_hit hit);
+u32 zcit_hit_limit(enum zcit_hit hit);
 bool zcit_same_host(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
 

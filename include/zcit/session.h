@@ -42,6 +42,8 @@ struct zcit_conn;
  * @skip: CmdSNs ahead of @exp_cmdsn that count as received without a
  *	command (RFC 7143 11.5.1, a Reject): ExpCmdSN steps over them
  * @nr_skip: entries in @skip
+ * @buf_bytes: bytes of the data buffers its commands hold (at most
+ *	zcit_limits.max_sess_bytes: zcit_sess_buf_get())
  * @lio_closed: LIO's close_session() returned (see zcit_sess_end())
  * @disc_node: a discovery session: in the list of them (session.c)
  * @peer: a discovery session: the initiator's address
@@ -67,6 +69,7 @@ struct zcit_sess {
 	u32 cmdsn_depth;
 	u32 skip[ZCIT_SESS_SKIP_MAX];
 	u32 nr_skip;
+	atomic64_t buf_bytes;
 	struct completion lio_closed;
 	struct list_head disc_node;
 	struct sockaddr_storage peer;
@@ -89,6 +92,8 @@ void zcit_sess_release_conn(struct zcit_conn *conn);
 int zcit_sess_take_cmdsn(struct zcit_sess *sess, u32 cmdsn, bool answered);
 int zcit_sess_skip_cmdsn(struct zcit_sess *sess, u32 cmdsn);
 void zcit_sess_window_open(struct zcit_sess *sess);
+bool zcit_sess_buf_get(struct zcit_sess *sess, u32 len);
+void zcit_sess_buf_put(struct zcit_sess *sess, u32 len);
 void zcit_sess_close(struct zcit_sess *sess, struct zcit_conn *except);
 bool zcit_sess_timeouts(struct zcit_sess *sess, struct zcit_sess_timeouts *t);
 int zcit_sendtargets(struct zcit_conn *conn, const char *val,

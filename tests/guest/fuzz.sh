@@ -39,7 +39,7 @@ fuzz_configure() {
 	# The fuzzers run up to 24 logins and discovery sessions at once from
 	# 127.0.0.1 (and 100 half-open logins): per-host bounds of their own
 	# (tests/vm/58-abuse.sh tests the defaults).
-	echo "options zcit max_logins_per_host=64 max_discovery_per_host=32" \
+	echo "options zcit max_logins_per_host=64 max_discovery_per_host=32 max_session_kib=32768" \
 		>/etc/modprobe.d/zcit-fuzz.conf &&
 		load_fabric zcit &&
 		"$LIO" target "$IQN1" 1 &&

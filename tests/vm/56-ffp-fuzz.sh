@@ -27,6 +27,9 @@
 #                           a CDB without data sent with W and a 4 GiB
 #                           EDTL (64 at once), PR OUT with a 2 GiB
 #                           parameter list (the max_xfer_kib cap),
+#                           8 MiB writes past max_session_kib (32 MiB
+#                           here): TASK SET FULL, and room again after
+#                           ABORT TASK,
 #                           CmdSN outside the window or one ahead, a full
 #                           tag pool, resets and Logout with writes
 #                           pending, ABORT TASK of a write waiting for

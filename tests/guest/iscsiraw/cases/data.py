@@ -1004,3 +1004,75 @@ def data_lun_reset(env, c):
                    (r["status"], r["sense"].hex()))
     return "function complete, late Data-Out dropped, unit attention 29h, " + \
         tur(c, window=True)
+
+
+TASK_SET_FULL = 0x28
+SESSION_BUF = 32 << 20  # max_session_kib in tests/guest/fuzz.sh
+
+
+@case("data", "session-buffers-bound")
+def data_session_buffers_bound(env, c):
+    # issue 12: what one session's commands may hold in data buffers is
+    # bounded (max_session_kib), whatever its CmdSN window and max_xfer_kib
+    # allow: 8 MiB writes that never send data hold their buffers; the
+    # fifth and sixth (over 32 MiB) get TASK SET FULL without an R2T. An
+    # ABORT TASK gives one buffer back: a new 8 MiB write gets its R2T.
+    dlogin(c, InitialR2T="Yes", MaxBurstLength=262144)
+    size, n = 8 << 20, SESSION_BUF // (8 << 20)
+    itts = []
+    for i in range(n + 2):
+        pdu, itt = c.scsi_pdu(cdb_rw(0x2A, 0, size // BLOCK), size, C_F | C_W)
+        c.send(pdu)
+        itts.append((itt, c.cmdsn - 1))
+    c.check_exp = False
+    r2t, full = {}, set()  # r2t: itt -> [TTT, DataSN, offset]
+    while len(r2t) + len(full) < n + 2:
+        bhs, seg = dread(c, env.bound_post, "answers to %d 8 MiB writes" % (n + 2))
+        op, itt = bhs[0] & 0x3F, u32(bhs, 16)
+        if op == OP_R2T and itt not in r2t and itt not in full:
+            r2t[itt] = [u32(bhs, 20), 0, 0]
+        elif op == OP_SCSI_RSP and bhs[3] == TASK_SET_FULL and itt not in r2t and \
+                itt not in full:
+            full.add(itt)
+        elif op != OP_R2T:
+            raise Fail("8 MiB writes: got %s" % describe(bhs, seg))
+
+    def trickle():
+        # a block of data for each write still waiting: within the ACL's
+        # dataout_timeout (3 s) however slow the guest is
+        for itt, st in r2t.items():
+            c.send(c.data_out_pdu(itt, st[0], st[1], st[2], b"\x5a" * BLOCK, False))
+            st[1] += 1
+            st[2] += BLOCK
+    trickle()
+    want = {i for i, _ in itts[n:]}
+    if full != want:
+        raise Fail("TASK SET FULL for %d write(s) (%s), want the last two" %
+                   (len(full), ", ".join("0x%x" % i for i in sorted(full))))
+    ia, ca = itts[0]
+    del r2t[ia]
+    pdu, titt = c.tmf_pdu(TMF_ABORT_TASK, ia, ca)
+    c.send(pdu)
+    while True:
+        bhs, seg = dread(c, env.bound_post, "ABORT TASK")
+        if bhs[0] & 0x3F == OP_R2T:
+            continue
+        if bhs[0] & 0x3F != OP_TMF_RSP or u32(bhs, 16) != titt or bhs[2] != 0:
+            raise Fail("ABORT TASK of a write waiting for data: got %s" % describe(bhs, seg))
+        break
+    # the abort's buffer may be given back just after its answer: retry
+    for tries in range(20):
+        trickle()
+        pdu, itt = c.scsi_pdu(cdb_rw(0x2A, 0, size // BLOCK), size, C_F | C_W)
+        c.send(pdu)
+        bhs, seg = dread(c, env.bound_post, "8 MiB write after the abort")
+        while bhs[0] & 0x3F == OP_R2T and u32(bhs, 16) != itt:
+            bhs, seg = dread(c, env.bound_post, "8 MiB write after the abort")
+        if bhs[0] & 0x3F == OP_R2T:
+            break
+        if bhs[0] & 0x3F != OP_SCSI_RSP or u32(bhs, 16) != itt or bhs[3] != TASK_SET_FULL:
+            raise Fail("8 MiB write after the abort: got %s" % describe(bhs, seg))
+        time.sleep(0.25)
+    else:
+        raise Fail("the aborted write's buffer never came back: TASK SET FULL 20 times")
+    return "%d R2T, 2 TASK SET FULL, an R2T again after ABORT TASK (try %d)" % (n, tries + 1)
