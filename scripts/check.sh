@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The whole test suite: dependencies, builds for every supported kernel,
-# style (checkpatch, sparse), KUnit under UML, and the VM integration
-# tests.  Every stage runs even if an earlier one failed (but the VM tests
-# need the builds); the last line is "N passed, N failed".
+# style (checkpatch, sparse), the administrator's guide against the code
+# (doc-check), KUnit under UML, and the VM integration tests.  Every stage
+# runs even if an earlier one failed (but the VM tests need the builds);
+# the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -60,6 +61,7 @@ for kver in $kvers; do
 	[ -f "out/$kver/zcit.ko" ] || built=0
 done
 stage checkpatch ./scripts/checkpatch.sh
+stage doc-check ./scripts/doc-check.sh
 for kver in $kvers; do
 	ZCIT_KVERS=$kver stage "sparse/$kver" ./scripts/build.sh --sparse
 done
