@@ -8,7 +8,7 @@ linux-image-amd64 linux-headers-amd64 linux-source-6.1
 qemu-system-x86 qemu-block-extra qemu-utils busybox-static
 libiscsi-bin targetcli-fb python3-rtslib-fb open-iscsi sg3-utils fio tgt
 multipath-tools sparse dbus e2fsprogs iproute2 procps ccache
-dkms dh-dkms debhelper dpkg-dev fakeroot"
+dkms dh-dkms debhelper dpkg-dev fakeroot python3-docutils"
 BPO_PKGS="linux-image-amd64/bookworm-backports linux-headers-amd64/bookworm-backports"
 
 need_root() {
