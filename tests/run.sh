@@ -18,19 +18,21 @@
 # host first (once a run; log out/logs/deb.log).
 # --env K=V sets K in every guest script's environment; the host's
 # ZCIT_LOGIN_FABRICS, ZCIT_CONF_FABRICS and ZCIT_IO_FABRICS (which fabrics
-# tests/vm/50-login.sh, 60-conformance.sh and 70-io.sh run) are passed on
-# when set. Ends with "N skipped" and "N passed, N failed"; exit 0 iff
-# nothing failed.
+# tests/vm/50-login.sh, 60-conformance.sh and 70-io.sh run) and
+# ZCIT_MPATH_FULL, ZCIT_MPATH_FAULTS, ZCIT_MPATH_FABRICS (75-multipath.sh)
+# are passed on when set. Ends with "N skipped" and "N passed, N failed";
+# exit 0 iff nothing failed.
 set -uo pipefail
 export LC_ALL=C
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 kvers=() filters=() envs=()
-for v in ZCIT_LOGIN_FABRICS ZCIT_CONF_FABRICS ZCIT_IO_FABRICS; do
+for v in ZCIT_LOGIN_FABRICS ZCIT_CONF_FABRICS ZCIT_IO_FABRICS ZCIT_MPATH_FULL \
+	ZCIT_MPATH_FAULTS ZCIT_MPATH_FABRICS; do
 	[ -z "${!v+set}" ] || envs+=(--env "$v=${!v}")
 done
 
-usage() { sed -n '4,23s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '4,24s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
