@@ -36,6 +36,25 @@ t_check() {
 	return "$rc"
 }
 
+# t_side_by_side KEY...: the checks of a zcit/iscsi_target_mod comparison.
+# The script's associative array RES holds "PASS ..." or "FAIL <reason>"
+# for [zcit,KEY] and [lio,KEY]: zcit's is a check "zcit-KEY", LIO's is
+# printed as information ("INFO lio-KEY ..."): LIO is compared, not judged.
+t_side_by_side() {
+	local k r
+	for k in "$@"; do
+		r=${RES[lio,$k]:-}
+		[ -z "$r" ] || echo "INFO lio-$k $r"
+		r=${RES[zcit,$k]:-}
+		[ -n "$r" ] || continue
+		if [ "${r%% *}" = PASS ]; then
+			t_pass "zcit-$k"
+		else
+			t_fail "zcit-$k" "${r#* }"
+		fi
+	done
+}
+
 # t_done: end the script, exit 1 if any check failed.
 t_done() {
 	exit "$_t_failed"

@@ -255,15 +255,6 @@ printf '%-22s | %-60s | %s\n' case zcit iscsi_target_mod
 for c in $CASES; do
 	printf '%-22s | %-60s | %s\n' "$c" "${RES[zcit,$c]:-not run}" "${RES[lio,$c]:-not run}"
 done
-for c in $CASES; do
-	r=${RES[lio,$c]:-}
-	[ -z "$r" ] || echo "INFO lio-$c $r"
-	r=${RES[zcit,$c]:-}
-	[ -n "$r" ] || continue
-	if [ "${r%% *}" = PASS ]; then
-		t_pass "zcit-$c"
-	else
-		t_fail "zcit-$c" "${r#* }"
-	fi
-done
+# shellcheck disable=SC2086 # a list of names
+t_side_by_side $CASES
 t_done

@@ -527,16 +527,7 @@ printf '%-13s | %-38s | %s\n' fault "zcit: stall down recovery op problems" \
 for f in $FAULTS; do
 	printf '%-13s | %-38s | %s\n' "$f" "${TAB[zcit,$f]:-not run}" "${TAB[lio,$f]:-not run}"
 done | tee "$ZCIT_OUTDIR/mpath-table.txt"
-for f in $FAULTS; do
-	r=${RES[lio,$f]:-}
-	[ -z "$r" ] || echo "INFO lio-$f $r"
-	r=${RES[zcit,$f]:-}
-	[ -n "$r" ] || continue
-	if [ "${r%% *}" = PASS ]; then
-		t_pass "zcit-$f"
-	else
-		t_fail "zcit-$f" "${r#* }"
-	fi
-done
+# shellcheck disable=SC2086 # a list of names
+t_side_by_side $FAULTS
 t_check kernel-log-clean kernel_log_clean
 t_done
