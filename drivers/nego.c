@@ -8,6 +8,11 @@
  * The initiator proposes, the target answers each key in the response.
  * The target itself only declares (MaxRecvDataSegmentLength, TargetAlias):
  * a key the initiator does not propose keeps its RFC default.
+ *
+ * The TPG's param/ values mean what they mean to iscsi_target_mod, so that
+ * one configuration negotiates the same with either fabric; where its
+ * rules differ from a literal reading of RFC 7143, which one zcit follows
+ * and why is in Documentation/negotiation.md.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -282,10 +287,15 @@ static u32 zcit_tpg_pref(const struct zcit_nego *n, enum zcit_key key)
 	/*
 	 * RFC 7143 13.14: FirstBurstLength MUST NOT exceed MaxBurstLength.
 	 * param/ does not cross-check the two, so keep the target's own
-	 * preferences consistent here.
+	 * preferences consistent, and, as iscsi_target_mod does, answer
+	 * no more than the MaxBurstLength agreed so far (the default,
+	 * 262144, until the initiator proposed one), so that an
+	 * initiator offering FirstBurstLength above its own MaxBurstLength
+	 * gets a consistent answer instead of a failed login.
 	 */
 	if (key == ZCIT_KEY_FIRSTBURSTLENGTH)
-		v = min(v, zcit_tpg_num(n, ZCIT_KEY_MAXBURSTLENGTH));
+		v = min3(v, zcit_tpg_num(n, ZCIT_KEY_MAXBURSTLENGTH),
+			 n->res.max_burst);
 	/*
 	 * zcit recovers from errors at level 0 only (drops the connection):
 	 * it offers no more whatever param/ says (RFC 7143 13.20: the result
@@ -349,9 +359,9 @@ static void zcit_res_set(struct zcit_sess_params *r, int id, u32 v)
  * @leading: leading connection of its session (TSIH 0 in the request)
  *
  * The results start at the RFC 7143 section 13 defaults, which is what a
- * key the initiator does not propose ends up as.  The largest segment the
- * target may send starts at 8192 (RFC 7143 13.12), capped by the TPG's
- * MaxXmitDataSegmentLength.
+ * key the initiator does not propose ends up as: 8192 is the largest data
+ * segment either side may send until the other has declared its
+ * MaxRecvDataSegmentLength (RFC 7143 13.12).
  *
  * Return: 0, or -EINVAL without TPG values.
  */
@@ -373,8 +383,7 @@ int zcit_nego_init(struct zcit_nego *n, const struct zcit_params *tpg,
 	r->initial_r2t = true;		/* 13.10 */
 	r->immediate_data = true;	/* 13.11 */
 	r->max_recv_dsl = ZCIT_DEFAULT_DSL;	/* 13.12 */
-	r->max_xmit_dsl = min_t(u32, ZCIT_DEFAULT_DSL,
-				zcit_tpg_num(n, ZCIT_KEY_MAXXMITDATASEGMENTLENGTH));
+	r->max_xmit_dsl = ZCIT_DEFAULT_DSL;
 	r->max_burst = 262144;		/* 13.13 */
 	r->first_burst = 65536;		/* 13.14 */
 	r->time2wait = 2;		/* 13.15 */
@@ -386,10 +395,18 @@ int zcit_nego_init(struct zcit_nego *n, const struct zcit_params *tpg,
 	return 0;
 }
 
-/* RFC 7143 13.12: the target declares what it receives, once per login. */
-static int zcit_declare_mrdsl(struct zcit_nego *n, struct zcit_text_out *out)
+/*
+ * RFC 7143 13.12: the target declares what it receives, once per login.
+ * Which param/ value it declares is iscsi_target_mod's rule: in answer to
+ * the initiator's own declaration, MaxXmitDataSegmentLength (262144 by
+ * default: iscsi_target_mod takes that name for "what the initiator may
+ * transmit to us"); declaring first, before the initiator did,
+ * MaxRecvDataSegmentLength (8192).
+ */
+static int zcit_declare_mrdsl(struct zcit_nego *n, enum zcit_key key,
+			      struct zcit_text_out *out)
 {
-	u32 v = zcit_tpg_num(n, ZCIT_KEY_MAXRECVDATASEGMENTLENGTH);
+	u32 v = zcit_tpg_num(n, key);
 	int ret;
 
 	if (n->mrdsl_declared)
@@ -531,16 +548,16 @@ int zcit_nego_key(struct zcit_nego *n, const char *key, const char *val,
 	case ZN_MRDSL:
 		/*
 		 * RFC 7143 13.12: the initiator declares what it receives,
-		 * which bounds what we send (and the TPG's
-		 * MaxXmitDataSegmentLength bounds it further); a declaration
-		 * is not answered Reject, so a bad one fails the login.
+		 * which is what we send at most (iscsi_target_mod caps it
+		 * with no param/ value either); a declaration is not
+		 * answered Reject, so a bad one fails the login.  Our answer
+		 * declares the TPG's MaxXmitDataSegmentLength.
 		 */
 		if (zcit_num_parse(val, d->max, &v) || v < d->min)
 			return -EINVAL;
-		n->res.max_xmit_dsl =
-			min_t(u32, v,
-			      zcit_tpg_num(n, ZCIT_KEY_MAXXMITDATASEGMENTLENGTH));
-		return zcit_declare_mrdsl(n, out);
+		n->res.max_xmit_dsl = v;
+		return zcit_declare_mrdsl(n, ZCIT_KEY_MAXXMITDATASEGMENTLENGTH,
+					  out);
 	case ZN_IALIAS:
 		/*
 		 * RFC 7143 13.7: any UTF-8 text, empty included.  It is shown
@@ -569,12 +586,14 @@ int zcit_nego_key(struct zcit_nego *n, const char *key, const char *val,
  * @n: the state
  * @out: the response
  *
- * Declares MaxRecvDataSegmentLength (the TPG's; RFC 7143 13.12) unless the
- * answer to the initiator's declaration already did, and TargetAlias
- * (RFC 7143 13.6) when the TPG's is not empty.  Each is declared at most
- * once per login; calling again adds nothing.  Call it while in the
- * operational negotiation stage: initiators (open-iscsi) refuse
- * MaxRecvDataSegmentLength during the security stage.
+ * Declares MaxRecvDataSegmentLength (RFC 7143 13.12) unless the answer to
+ * the initiator's declaration already did: the TPG's
+ * MaxRecvDataSegmentLength, which is what iscsi_target_mod declares when
+ * it speaks first (the answer declares MaxXmitDataSegmentLength); and
+ * TargetAlias (RFC 7143 13.6) when the TPG's is not empty.  Each is
+ * declared at most once per login; calling again adds nothing.  Call it
+ * while in the operational negotiation stage: initiators (open-iscsi)
+ * refuse MaxRecvDataSegmentLength during the security stage.
  *
  * Return: 0 or -ENOSPC.
  */
@@ -583,7 +602,7 @@ int zcit_nego_declare(struct zcit_nego *n, struct zcit_text_out *out)
 	const char *alias = n->tpg->val[ZCIT_KEY_TARGETALIAS];
 	int ret;
 
-	ret = zcit_declare_mrdsl(n, out);
+	ret = zcit_declare_mrdsl(n, ZCIT_KEY_MAXRECVDATASEGMENTLENGTH, out);
 	if (ret)
 		return ret;
 	if (*alias && !n->alias_declared) {
@@ -650,9 +669,10 @@ static void zn_num(struct zcit_params *p, enum zcit_key key, u32 v)
  *	"None", "Yes" or "No", decimal numbers
  *
  * AuthMethod is left empty: the login layer knows which method ran.
- * MaxRecvDataSegmentLength is the target's, MaxXmitDataSegmentLength the
- * largest segment it sends; the obsolete marker keys read "No" and
- * "Reject" (RFC 7143 13.25).
+ * MaxRecvDataSegmentLength is what the target declared (the largest
+ * segment it receives), MaxXmitDataSegmentLength the initiator's
+ * declaration (the largest segment the target sends); the obsolete marker
+ * keys read "No" and "Reject" (RFC 7143 13.25).
  */
 void zcit_nego_to_params(const struct zcit_sess_params *res,
 			 struct zcit_params *out)

@@ -426,7 +426,8 @@ static void zcit_login_test_none_full(struct kunit *test)
 	lt_rx(t, OPN, "HeaderDigest=None\nMaxRecvDataSegmentLength=65536\n");
 	expect_stay(t, ZCIT_STAGE_OPERATIONAL);
 	expect_key(t, "HeaderDigest", "None");
-	expect_key(t, "MaxRecvDataSegmentLength", "8192");
+	/* In answer: param/'s MaxXmitDataSegmentLength, as LIO declares. */
+	expect_key(t, "MaxRecvDataSegmentLength", "262144");
 	expect_no_key(t, "TargetPortalGroupTag");
 	KUNIT_EXPECT_EQ(test, be32_to_cpu(t->rsp->statsn), TEST_STATSN + 1u);
 

@@ -123,10 +123,14 @@ static void zcit_nego_test_defaults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zcit_nego_init(c->n, NULL, false, true),
 			-EINVAL);
 
-	/* A small MaxXmitDataSegmentLength caps the default 8192. */
+	/*
+	 * MaxXmitDataSegmentLength never caps what we send (as in
+	 * iscsi_target_mod): 8192 until the initiator declares.
+	 */
 	set_tpg(test, c, ZCIT_KEY_MAXXMITDATASEGMENTLENGTH, "4096");
 	KUNIT_ASSERT_EQ(test, zcit_nego_init(c->n, c->tpg, false, true), 0);
-	KUNIT_EXPECT_EQ(test, c->n->res.max_xmit_dsl, 4096U);
+	KUNIT_EXPECT_EQ(test, c->n->res.max_xmit_dsl, 8192U);
+	KUNIT_EXPECT_EQ(test, c->n->res.max_recv_dsl, 8192U);
 }
 
 static void zcit_nego_test_num_parse(struct kunit *test)
@@ -379,11 +383,15 @@ static void zcit_nego_test_mrdsl(struct kunit *test)
 	const struct zcit_sess_params *r = &c->n->res;
 	u32 from;
 
-	/* The answer is the target's own declaration. */
+	/*
+	 * The answer is the target's own declaration: with the default
+	 * param/, MaxXmitDataSegmentLength (262144), not
+	 * MaxRecvDataSegmentLength (8192), as iscsi_target_mod answers.
+	 */
 	expect_answer(test, c, "MaxRecvDataSegmentLength", "65536",
-		      "MaxRecvDataSegmentLength=8192");
+		      "MaxRecvDataSegmentLength=262144");
 	KUNIT_EXPECT_EQ(test, r->max_xmit_dsl, 65536U);
-	KUNIT_EXPECT_EQ(test, r->max_recv_dsl, 8192U);
+	KUNIT_EXPECT_EQ(test, r->max_recv_dsl, 262144U);
 	KUNIT_EXPECT_TRUE(test, c->n->mrdsl_declared);
 	/* Declared once: zcit_nego_declare() adds only TargetAlias. */
 	from = c->out.len;
@@ -394,20 +402,29 @@ static void zcit_nego_test_mrdsl(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zcit_nego_declare(c->n, &c->out), 0);
 	KUNIT_EXPECT_STREQ(test, since(test, c, from), "");
 
-	/* Capped by MaxXmitDataSegmentLength; the TPG's MRDSL declared. */
+	/*
+	 * In answer, MaxRecvDataSegmentLength of param/ plays no part;
+	 * MaxXmitDataSegmentLength is declared and caps nothing we send.
+	 */
 	c = ctx(test);
 	r = &c->n->res;
-	set_tpg(test, c, ZCIT_KEY_MAXRECVDATASEGMENTLENGTH, "262144");
+	set_tpg(test, c, ZCIT_KEY_MAXRECVDATASEGMENTLENGTH, "65536");
+	set_tpg(test, c, ZCIT_KEY_MAXXMITDATASEGMENTLENGTH, "4096");
 	expect_answer(test, c, "MaxRecvDataSegmentLength", "16777215",
-		      "MaxRecvDataSegmentLength=262144");
-	KUNIT_EXPECT_EQ(test, r->max_xmit_dsl, 262144U);
-	KUNIT_EXPECT_EQ(test, r->max_recv_dsl, 262144U);
+		      "MaxRecvDataSegmentLength=4096");
+	KUNIT_EXPECT_EQ(test, r->max_xmit_dsl, 16777215U);
+	KUNIT_EXPECT_EQ(test, r->max_recv_dsl, 4096U);
 
-	/* Declared first: the initiator's declaration gets no answer. */
+	/*
+	 * Declared first (the initiator's request had none): param/'s
+	 * MaxRecvDataSegmentLength, as iscsi_target_mod proposes; the
+	 * initiator's later declaration gets no answer.
+	 */
 	c = ctx(test);
 	r = &c->n->res;
 	set_tpg(test, c, ZCIT_KEY_TARGETALIAS, "zcit");
 	set_tpg(test, c, ZCIT_KEY_MAXRECVDATASEGMENTLENGTH, "65536");
+	set_tpg(test, c, ZCIT_KEY_MAXXMITDATASEGMENTLENGTH, "4096");
 	KUNIT_EXPECT_EQ(test, zcit_nego_declare(c->n, &c->out), 0);
 	KUNIT_EXPECT_STREQ(test, since(test, c, 0),
 			   "MaxRecvDataSegmentLength=65536|TargetAlias=zcit");
@@ -639,7 +656,7 @@ static void zcit_nego_test_discovery(struct kunit *test)
 	expect_answer(test, c, "ErrorRecoveryLevel", "0",
 		      "ErrorRecoveryLevel=0");
 	expect_answer(test, c, "MaxRecvDataSegmentLength", "32768",
-		      "MaxRecvDataSegmentLength=8192");
+		      "MaxRecvDataSegmentLength=262144");
 	KUNIT_EXPECT_EQ(test, zcit_nego_finish(c->n), 0);
 }
 
@@ -675,7 +692,7 @@ static void zcit_nego_test_non_leading(struct kunit *test)
 	expect_answer(test, c, "HeaderDigest", "CRC32C", "HeaderDigest=CRC32C");
 	expect_answer(test, c, "DataDigest", "CRC32C", "DataDigest=CRC32C");
 	expect_answer(test, c, "MaxRecvDataSegmentLength", "4096",
-		      "MaxRecvDataSegmentLength=8192");
+		      "MaxRecvDataSegmentLength=262144");
 	KUNIT_EXPECT_EQ(test, c->n->res.max_xmit_dsl, 4096U);
 }
 
@@ -692,13 +709,31 @@ static void zcit_nego_test_finish(struct kunit *test)
 		      "MaxBurstLength=65536");
 	KUNIT_EXPECT_EQ(test, zcit_nego_finish(c->n), -EINVAL);
 
-	/* Above the default MaxBurstLength, none proposed. */
+	/*
+	 * Above the default MaxBurstLength, none proposed: answered within
+	 * it (iscsi_target_mod caps FirstBurstLength to MaxBurstLength).
+	 */
 	c = ctx(test);
 	set_tpg(test, c, ZCIT_KEY_MAXBURSTLENGTH, "1048576");
 	set_tpg(test, c, ZCIT_KEY_FIRSTBURSTLENGTH, "1048576");
 	expect_answer(test, c, "FirstBurstLength", "524288",
-		      "FirstBurstLength=524288");
-	KUNIT_EXPECT_EQ(test, zcit_nego_finish(c->n), -EINVAL);
+		      "FirstBurstLength=262144");
+	KUNIT_EXPECT_EQ(test, c->n->res.first_burst, 262144U);
+	KUNIT_EXPECT_EQ(test, zcit_nego_finish(c->n), 0);
+
+	/*
+	 * FirstBurstLength above the MaxBurstLength the initiator proposed
+	 * before it (open-iscsi's and libiscsi's order): answered with the
+	 * agreed MaxBurstLength, as iscsi_target_mod does, not a failure.
+	 */
+	c = ctx(test);
+	set_tpg(test, c, ZCIT_KEY_FIRSTBURSTLENGTH, "262144");
+	expect_answer(test, c, "MaxBurstLength", "16384",
+		      "MaxBurstLength=16384");
+	expect_answer(test, c, "FirstBurstLength", "65536",
+		      "FirstBurstLength=16384");
+	KUNIT_EXPECT_EQ(test, c->n->res.first_burst, 16384U);
+	KUNIT_EXPECT_EQ(test, zcit_nego_finish(c->n), 0);
 
 	/* Equal is fine. */
 	c = ctx(test);
@@ -759,7 +794,7 @@ static void zcit_nego_test_to_params(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_INITIALR2T], "No");
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_IMMEDIATEDATA], "No");
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_MAXRECVDATASEGMENTLENGTH],
-			   "8192");
+			   "262144");
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_MAXXMITDATASEGMENTLENGTH],
 			   "131072");
 	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_MAXBURSTLENGTH], "131072");
@@ -853,7 +888,7 @@ static void zcit_nego_test_open_iscsi(struct kunit *test)
 		{ "MaxConnections", "1", "1" },
 		{ "DataPDUInOrder", "Yes", "Yes" },
 		{ "DataSequenceInOrder", "Yes", "Yes" },
-		{ "MaxRecvDataSegmentLength", "262144", "8192" },
+		{ "MaxRecvDataSegmentLength", "262144", "262144" },
 	};
 	struct nego_ctx *c = ctx(test);
 	char *want = kunit_kzalloc(test, 1024, GFP_KERNEL);

@@ -6,8 +6,11 @@
 # measures the TCP ceiling over loopback, then serves one ramdisk LUN with
 # each fabric in turn to open-iscsi over 127.0.0.1 and runs fio (libaio,
 # direct): 4 KiB random read/write at QD1 and QD32, 128 KiB sequential
-# read/write at QD8, with 1 and 4 sessions, digests off and on. It prints a
-# table (zcit, lio, zcit/lio, tgt; guest CPU µs per I/O) and writes it to
+# read/write at QD8, with 1 and 4 sessions, digests off and on; each in two
+# modes: "stock" (every fabric as targetcli or tgtd leave it: nothing in
+# param/ changed) and "tuned" (256 KiB data segments both ways on every
+# fabric). It prints one table per mode, stock first (zcit, lio, zcit/lio,
+# tgt; guest CPU µs per I/O), and writes them to
 # out/bench/<date>-<kver>.txt, with .json and the raw .tsv beside it.
 # A fabric or case that cannot serve I/O shows "n/a"; the run goes on.
 # Options (environment variables in brackets):
@@ -33,6 +36,8 @@
 #   --rounds N      run the whole sequence N times, interleaving the fabrics
 #                   in time; the table shows medians (default 1)
 #                   [ZCIT_BENCH_ROUNDS]
+#   --modes LIST    any of "stock tuned", in that order by default
+#                   [ZCIT_BENCH_MODES]
 # Exit status: 0 when the table was written (whatever failed inside), 1 when
 # the VM gave no results, 2 on usage errors.
 set -euo pipefail
@@ -40,7 +45,7 @@ export LC_ALL=C
 cd "$(dirname "$0")/.."
 root=$PWD
 
-usage() { sed -n '4,37s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '4,43s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 kver=${ZCIT_KVER:-6.1}
 btime=${ZCIT_BENCH_TIME:-}
@@ -51,6 +56,7 @@ ceiling=${ZCIT_BENCH_CEILING:-1}
 size=${ZCIT_BENCH_SIZE_MB:-512}
 rounds=${ZCIT_BENCH_ROUNDS:-1}
 perf=${ZCIT_BENCH_PERF:-0}
+modes=${ZCIT_BENCH_MODES:-stock tuned}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver) kver=$2; shift ;;
@@ -62,6 +68,7 @@ while [ $# -gt 0 ]; do
 	--size) size=$2; shift ;;
 	--rounds) rounds=$2; shift ;;
 	--perf) perf=1 ;;
+	--modes) modes=$2; shift ;;
 	-h | --help) usage ;;
 	*) echo "bench: unknown option $1" >&2; usage ;;
 	esac
@@ -78,6 +85,10 @@ if ! [[ $btime =~ ^[1-9][0-9]*$ ]]; then echo "bench: bad --time $btime" >&2; ex
 for f in $fabrics; do
 	case "$f" in zcit | lio | tgt) ;; *) echo "bench: unknown fabric $f" >&2; exit 2 ;; esac
 done
+for m in $modes; do
+	case "$m" in stock | tuned) ;; *) echo "bench: unknown mode $m" >&2; exit 2 ;; esac
+done
+[ -n "${modes// /}" ] || { echo "bench: no mode" >&2; exit 2; }
 
 ./scripts/deps.sh
 case "$kver" in 6.1 | 6.12) kver=$(./scripts/kvers.sh "$kver") ;; esac
@@ -96,12 +107,12 @@ stamp=$(date +%Y%m%d-%H%M%S)
 base=$root/out/bench/$stamp-$kver
 log=$base.log
 outdir=$base.out
-nfab=$(wc -w <<<"$fabrics")
+nfab=$(($(wc -w <<<"$fabrics") * $(wc -w <<<"$modes")))
 # An upper bound: 24 cases and 4 logins per fabric, 6 ceiling figures.
 timeout=$((600 + rounds * (6 * (btime + 10) + nfab * (24 * (btime + 30) + 4 * 120))))
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date '+%Y-%m-%d %H:%M:%S %z')
-echo "bench: $kver, $btime s per figure, $rounds round(s), fabrics: $fabrics, cases: ${cases:-all}"
+echo "bench: $kver, $btime s per figure, $rounds round(s), modes: $modes, fabrics: $fabrics, cases: ${cases:-all}"
 echo "bench: console log $log"
 
 vmargs=(--kver "$kver" --script tests/guest/bench.sh --mem 3G --timeout "$timeout"
@@ -109,7 +120,8 @@ vmargs=(--kver "$kver" --script tests/guest/bench.sh --mem 3G --timeout "$timeou
 	--env "ZCIT_BENCH_TIME=$btime" --env "ZCIT_BENCH_CASES=$cases"
 	--env "ZCIT_BENCH_FABRICS=$fabrics" --env "ZCIT_BENCH_CEILING=$ceiling"
 	--env "ZCIT_BENCH_SIZE_MB=$size" --env "ZCIT_BENCH_TOOL=$tool"
-	--env "ZCIT_BENCH_ROUNDS=$rounds" --env "ZCIT_BENCH_PERF=$perf")
+	--env "ZCIT_BENCH_ROUNDS=$rounds" --env "ZCIT_BENCH_PERF=$perf"
+	--env "ZCIT_BENCH_MODES=$modes")
 vmrc=0
 ./tests/lib/vm.sh "${vmargs[@]}" &
 vmpid=$!
@@ -133,27 +145,30 @@ vmnote=
 [ "$vmrc" = 0 ] || vmnote="vm.sh exited $vmrc (see the console log)"
 
 # A warning for each session setup whose negotiated values (open-iscsi's
-# view, every session) differ from the first fabric's: their figures do not
-# compare.
+# view, every session) differ from the first fabric's in the same mode:
+# their figures do not compare.
 negotiated() {
-	local f g ref keys='^[[:space:]]*(HeaderDigest|DataDigest|MaxRecvDataSegmentLength|MaxXmitDataSegmentLength|FirstBurstLength|MaxBurstLength|ImmediateData|InitialR2T|MaxOutstandingR2T):'
+	local f g m ref keys='^[[:space:]]*(HeaderDigest|DataDigest|MaxRecvDataSegmentLength|MaxXmitDataSegmentLength|FirstBurstLength|MaxBurstLength|ImmediateData|InitialR2T|MaxOutstandingR2T):'
 	for f in "$outdir"/params-*.txt; do
 		[ -e "$f" ] || return 0
 		g=${f##*/params-}
-		ref=$outdir/params-${fabrics%% *}-${g#*-}
+		m=${g%%-*} g=${g#*-}
+		ref=$outdir/params-$m-${fabrics%% *}-${g#*-}
 		[ "$f" != "$ref" ] && [ -e "$ref" ] || continue
 		if ! diff -q <(grep -E "$keys" "$ref") <(grep -E "$keys" "$f") >/dev/null; then
 			echo "WARNING: negotiated values differ: ${ref##*/} ${f##*/}:"
-			diff <(grep -E "$keys" "$ref") <(grep -E "$keys" "$f") | grep '^[<>]'
+			# (diff exits 1 on differences: not an error here)
+			diff <(grep -E "$keys" "$ref") <(grep -E "$keys" "$f") | grep '^[<>]' || true
 		fi
 	done
 }
 
-# The table: IOPS for the 4 KiB cases, MB/s for the 128 KiB ones, then
-# guest CPU µs per I/O; zcit/lio ratios when both have figures. With several
-# rounds, each figure is the median of the rounds that have one.
+# table MODE: IOPS for the 4 KiB cases of MODE, MB/s for the 128 KiB ones,
+# then guest CPU µs per I/O; zcit/lio ratios when both have figures. With
+# several rounds, each figure is the median of the rounds that have one.
+# MODE "-": the TCP ceiling only.
 table() {
-	awk -F'\t' -v fabrics="$fabrics" -v rounds="$rounds" '
+	awk -F'\t' -v fabrics="$fabrics" -v rounds="$rounds" -v mode="$1" '
 	function num(x) { return x != "" && x != "-" }
 	function cell(x, fmt) { return num(x) ? sprintf(fmt, x) : "n/a" }
 	function ratio(a, b) { return num(a) && num(b) && b > 0 ? sprintf("%.2f", a / b) : "n/a" }
@@ -168,6 +183,8 @@ table() {
 		return t
 	}
 	NR == 1 { next }
+	($1 == "tcp") != (mode == "-") { next }
+	$1 != "tcp" && $10 != mode { next }
 	$1 == "tcp" {
 		if (!($3 in tseen)) { tseen[$3] = 1; tn[++nt] = $3 }
 		for (i = 4; i <= 7; i++) add("tcp" SUBSEP $3 SUBSEP i, $i)
@@ -184,7 +201,7 @@ table() {
 		nf = split(fabrics, f, " ")
 		for (i = 1; i <= nf; i++) has[f[i]] = 1
 		both = has["zcit"] && has["lio"]
-		if (rounds > 1) print "(medians of " rounds " rounds)"
+		if (rounds > 1 && nc) print "(medians of " rounds " rounds)"
 		if (nc) {
 			hdr = sprintf("%-26s %-5s", "case", "unit")
 			for (i = 1; i <= nf; i++) {
@@ -243,13 +260,14 @@ table() {
 json() {
 	awk -F'\t' -v kver="$kver" -v date="$started" -v t="$btime" -v cases="$cases" -v rounds="$rounds" \
 		-v fabrics="$fabrics" -v desc="$desc" -v load0="$load0" -v load1="$load1" \
-		-v vmrc="$vmrc" -v cpu="$cpu" -v qemu="$qemu" '
+		-v vmrc="$vmrc" -v cpu="$cpu" -v qemu="$qemu" -v modes="$modes" '
 	function s(x) { gsub(/\\/, "\\\\", x); gsub(/"/, "\\\"", x); return "\"" x "\"" }
 	function n(x) { return x == "" || x == "-" ? "null" : x + 0 }
 	BEGIN {
 		printf "{\"date\": %s, \"kver\": %s, \"seconds_per_figure\": %d, \"rounds\": %d,\n",
 			s(date), s(kver), t, rounds
 		printf " \"cases\": %s,", s(cases)
+		printf " \"modes\": %s,", s(modes)
 		printf " \"fabrics\": %s, \"zcit\": %s, \"host_cpu\": %s, \"qemu\": %s,\n",
 			s(fabrics), s(desc), s(cpu), s(qemu)
 		printf " \"host_loadavg_start\": %s, \"host_loadavg_end\": %s, \"vm_exit\": %d,\n",
@@ -258,8 +276,9 @@ json() {
 	}
 	NR > 1 {
 		printf "%s\n  {\"kind\": %s, \"fabric\": %s, \"case\": %s, \"iops\": %s, \"mbps\": %s, " \
-			"\"cpu_us_per_op\": %s, \"cpu_pct\": %s, \"note\": %s, \"round\": %d}", (NR > 2 ? "," : ""),
-			s($1), s($2), s($3), n($4), n($5), n($6), n($7), s($8), $9 + 0
+			"\"cpu_us_per_op\": %s, \"cpu_pct\": %s, \"note\": %s, \"round\": %d, \"mode\": %s}",
+			(NR > 2 ? "," : ""), s($1), s($2), s($3), n($4), n($5), n($6), n($7), s($8), $9 + 0,
+			s($10)
 	}
 	END { print "\n ]}" }' "$res"
 }
@@ -275,8 +294,17 @@ json() {
 	echo "(lio/zcit: rd_mcp via targetcli; tgt: rdwr on tmpfs). Case <rw>-<bs>-qd<depth per"
 	echo "disk>-s<sessions>-<digests none|crc32c>; 4 KiB cases in IOPS, 128 KiB in MB/s"
 	echo "(10^6 B/s); cpu us/IO: guest busy time of both CPUs per I/O. zcit/lio: ratio."
-	echo
-	table
+	for m in $modes; do
+		echo
+		case $m in
+		stock) echo "== stock: every fabric as targetcli (tgt: tgtd) leaves it, nothing in param/" \
+			"changed (tgt: digests CRC32C,None)" ;;
+		tuned) echo "== tuned: MaxRecvDataSegmentLength and MaxXmitDataSegmentLength 262144 on" \
+			"every fabric" ;;
+		esac
+		table "$m"
+	done
+	table -
 	echo
 	echo "console log: $log"
 	echo "open-iscsi's negotiated values: $outdir/params-*.txt"

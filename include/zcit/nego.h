@@ -21,10 +21,13 @@
  * @initial_r2t: InitialR2T
  * @immediate_data: ImmediateData
  * @max_recv_dsl: MaxRecvDataSegmentLength the target declared: the largest
- *	data segment it accepts from the initiator
+ *	data segment it accepts from the initiator (the TPG's
+ *	MaxXmitDataSegmentLength in answer to the initiator's declaration,
+ *	its MaxRecvDataSegmentLength when declared first, as
+ *	iscsi_target_mod does; 8192 until declared)
  * @max_xmit_dsl: the largest data segment the target may send: the
  *	initiator's declared MaxRecvDataSegmentLength (8192 when it declared
- *	none), capped by the TPG's MaxXmitDataSegmentLength
+ *	none)
  * @max_burst: MaxBurstLength
  * @first_burst: FirstBurstLength (never above @max_burst)
  * @time2wait: DefaultTime2Wait

@@ -7,7 +7,10 @@
 # iscsi_target_mod ("lio") and tgt, each serving one ramdisk LUN of
 # $ZCIT_BENCH_SIZE_MB MiB (zcit and lio: targetcli, rd_mcp; tgt: tgtd's rdwr
 # on a file in tmpfs) on 127.0.0.1:3260 to open-iscsi, one ACL for $INI, no
-# CHAP, 256 KiB data segments both ways (see DSL), every other setting at
+# CHAP, in each mode of $ZCIT_BENCH_MODES (default "stock tuned"): stock
+# leaves every param/ at its default (tgt: HeaderDigest and DataDigest
+# CRC32C,None, iscsi_target_mod's default lists, else its defaults), tuned
+# sets 256 KiB data segments both ways (see DSL); every other setting at
 # its default on both sides. fio (libaio,
 # direct=1, $ZCIT_BENCH_TIME s, time based) on the /dev/sdX of 1 or 4
 # sessions (open-iscsi node.session.nr_sessions; 4 sessions: one fio job per
@@ -26,8 +29,9 @@
 # times (default 1). A fabric or case that fails gets "-" values and a
 # note: the run goes on.
 # Writes $ZCIT_OUTDIR/results.tsv (kind fabric case iops MB/s cpu-µs/op
-# cpu% note round; MB = 10^6 bytes) and, per fabric and session setup,
-# params-<fabric>-s<N>-<digest>.txt (open-iscsi's negotiated values).
+# cpu% note round mode; MB = 10^6 bytes; mode "-" for the ceiling) and,
+# per mode, fabric and session setup,
+# params-<mode>-<fabric>-s<N>-<digest>.txt (open-iscsi's negotiated values).
 # With ZCIT_BENCH_PERF=1, perf counts context switches, wake-ups, work
 # items, softirqs and packets during each fio run:
 # $ZCIT_OUTDIR/perf-<fabric>-<case>.txt, per second and per I/O.
@@ -44,13 +48,14 @@ CEILING=${ZCIT_BENCH_CEILING:-1}
 ROUNDS=${ZCIT_BENCH_ROUNDS:-1}
 PERF=${ZCIT_BENCH_PERF:-0}
 ROUND=1
+MODES=${ZCIT_BENCH_MODES:-stock tuned}
+MODE=-
 TOOL=${ZCIT_BENCH_TOOL:-}
 OUT=${ZCIT_OUTDIR:-/tmp}
-# Data segments of up to 256 KiB both ways on every fabric, so that all
-# negotiate the same values: iscsi_target_mod declares its
-# MaxXmitDataSegmentLength (default 262144) as its MaxRecvDataSegmentLength,
-# zcit its MaxRecvDataSegmentLength (default 8192), as RFC 7143 13.12 and
-# the attribute's name say.
+# Data segments of up to 256 KiB both ways on every fabric (tgt's
+# defaults are smaller). zcit and iscsi_target_mod declare their
+# MaxXmitDataSegmentLength (default 262144) as their
+# MaxRecvDataSegmentLength (Documentation/negotiation.md).
 DSL=262144
 IQN=iqn.2003-01.org.linux-iscsi.zcit:bench
 INI=iqn.1994-05.com.redhat:bench
@@ -62,18 +67,21 @@ HZ=$(getconf CLK_TCK)
 WORKLOADS=("randread 4k 1" "randread 4k 32" "randwrite 4k 1" "randwrite 4k 32"
 	"read 128k 8" "write 128k 8")
 mkdir -p $W
-printf 'kind\tfabric\tcase\tiops\tmbps\tcpu_us\tcpu_pct\tnote\tround\n' >"$RES"
+printf 'kind\tfabric\tcase\tiops\tmbps\tcpu_us\tcpu_pct\tnote\tround\tmode\n' >"$RES"
 
 say() { echo "BENCH $*"; }
 
-# record KIND FABRIC CASE IOPS MBPS CPU_US CPU_PCT NOTE (in round $ROUND)
+# record KIND FABRIC CASE IOPS MBPS CPU_US CPU_PCT NOTE (in round $ROUND,
+# mode $MODE)
 record() {
-	local note=${8//[$'\t\r\n']/ }
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${@:1:7}" "$note" "$ROUND" >>"$RES"
+	local note=${8//[$'\t\r\n']/ } m=$MODE
+	[ "$1" = tcp ] && m=-
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${@:1:7}" "$note" "$ROUND" "$m" \
+		>>"$RES"
 	if [ "$4" = - ]; then
-		say "$2 $3: n/a ($note)"
+		say "$2 $3 ($m): n/a ($note)"
 	else
-		say "$2 $3: $4 op/s, $5 MB/s, $6 us CPU/op, CPU $7% (over ${WINDOW:-?} s)"
+		say "$2 $3 ($m): $4 op/s, $5 MB/s, $6 us CPU/op, CPU $7% (over ${WINDOW:-?} s)"
 	fi
 }
 
@@ -333,6 +341,10 @@ fabric_up() {
 			echo "cannot load the fabric: $(tail -n1 $W/up.out)"
 			return 1
 		}
+		local tuned=()
+		[ "$MODE" = tuned ] &&
+			tuned=("/iscsi/$IQN/tpg1 set parameter MaxRecvDataSegmentLength=$DSL"
+				"/iscsi/$IQN/tpg1 set parameter MaxXmitDataSegmentLength=$DSL")
 		tcli "set global auto_save_on_exit=false" \
 			"set global auto_add_default_portal=false" \
 			"/backstores/ramdisk create name=rd0 size=${SIZE_MB}M" \
@@ -341,8 +353,7 @@ fabric_up() {
 			"/iscsi/$IQN/tpg1/luns create /backstores/ramdisk/rd0" \
 			"/iscsi/$IQN/tpg1/acls create $INI" \
 			"/iscsi/$IQN/tpg1 set attribute authentication=0" \
-			"/iscsi/$IQN/tpg1 set parameter MaxRecvDataSegmentLength=$DSL" \
-			"/iscsi/$IQN/tpg1 set parameter MaxXmitDataSegmentLength=$DSL" \
+			${tuned[@]+"${tuned[@]}"} \
 			"exit" >$W/up.out 2>&1
 		local t=$CFS/iscsi/$IQN/tpgt_1
 		if ! [ -d "$t/lun/lun_0" ] || ! [ -d "$t/acls/$INI/lun_0" ] ||
@@ -369,10 +380,12 @@ fabric_up() {
 				--name HeaderDigest --value CRC32C,None &&
 			tgtadm --lld iscsi --op update --mode target --tid 1 \
 				--name DataDigest --value CRC32C,None &&
-			tgtadm --lld iscsi --op update --mode target --tid 1 \
-				--name MaxRecvDataSegmentLength --value $DSL &&
-			tgtadm --lld iscsi --op update --mode target --tid 1 \
-				--name MaxXmitDataSegmentLength --value $DSL
+			if [ "$MODE" = tuned ]; then
+				tgtadm --lld iscsi --op update --mode target --tid 1 \
+					--name MaxRecvDataSegmentLength --value $DSL &&
+					tgtadm --lld iscsi --op update --mode target --tid 1 \
+						--name MaxXmitDataSegmentLength --value $DSL
+			fi
 		} >$W/up.out 2>&1 || { echo "tgtadm: $(tail -n1 $W/up.out)"; return 1; }
 		;;
 	*) echo "unknown fabric"; return 1 ;;
@@ -434,7 +447,7 @@ na_all() {
 
 bench_fabric() { # FABRIC
 	local fab=$1 why ns dig w rw bs qd any
-	say "fabric $fab ($(cut -d' ' -f1 /proc/uptime)s)"
+	say "fabric $fab, $MODE mode ($(cut -d' ' -f1 /proc/uptime)s)"
 	if ! fabric_up "$fab" >$W/why; then
 		why=$(tail -n1 $W/why)
 		diag "$fab"
@@ -458,7 +471,7 @@ bench_fabric() { # FABRIC
 				logout
 				continue
 			fi
-			cp $W/params "$OUT/params-$fab-s$ns-$dig.txt"
+			cp $W/params "$OUT/params-$MODE-$fab-s$ns-$dig.txt"
 			for w in "${WORKLOADS[@]}"; do
 				read -r rw bs qd <<<"$w"
 				selected "$(case_name "$rw" "$bs" "$qd" $ns $dig)" || continue
@@ -473,22 +486,28 @@ bench_fabric() { # FABRIC
 # ---- main ----
 
 say "start: $(nproc) CPUs, $(awk '/MemTotal/ { print $2 / 1024 " MiB" }' /proc/meminfo)," \
-	"$T s per figure, $ROUNDS round(s), fabrics: $FABRICS, cases: ${CASES:-all}"
+	"$T s per figure, $ROUNDS round(s), modes: $MODES, fabrics: $FABRICS," \
+	"cases: ${CASES:-all}"
 load_target_core
 oi=1
 setup_open_iscsi >$W/oi.out 2>&1 || oi=
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 	[ "$ROUNDS" = 1 ] || say "round $ROUND of $ROUNDS"
 	[ "$CEILING" = 0 ] || ceiling
-	for fab in $FABRICS; do
-		if [ -n "$oi" ]; then
-			bench_fabric "$fab"
-			continue
-		fi
-		for dig in none crc; do
-			for ns in 1 4; do na_all "$fab" $ns $dig "open-iscsi: $(tail -n1 $W/oi.out)"; done
+	for MODE in $MODES; do
+		for fab in $FABRICS; do
+			if [ -n "$oi" ]; then
+				bench_fabric "$fab"
+				continue
+			fi
+			for dig in none crc; do
+				for ns in 1 4; do
+					na_all "$fab" $ns $dig "open-iscsi: $(tail -n1 $W/oi.out)"
+				done
+			done
 		done
 	done
+	MODE=-
 done
 say "done ($(cut -d' ' -f1 /proc/uptime)s)"
 exit 0

@@ -18,6 +18,23 @@ sends, and what the target answered.
       --tsih N --cid N           TSIH and CID of the requests (default 0 0:
                                  a new session; a TSIH joins a session)
       --max-connections N        MaxConnections offered (default 1)
+      --key K=V                  operational key to offer (repeatable),
+                                 in this order, before the default keys
+                                 it does not name; the first one of a K
+                                 wins
+      --omit K                   do not offer operational key K (repeatable)
+      --print-keys               print every key the target answered or
+                                 declared, "key K=V", in arrival order
+      --outcome                  print "neg K=V" for each operational key
+                                 offered: the answer, or the offer where
+                                 RFC 7143 6.2.2 makes the answer optional
+                                 (OR with Yes, AND with No); then "decl
+                                 K=V" for MaxRecvDataSegmentLength,
+                                 TargetAlias, TargetPortalGroupTag as the
+                                 target declared them ("-" for none)
+      --no-security              start in the operational stage, names and
+                                 operational keys in the first request
+                                 (as libiscsi does without CHAP)
       --chap USER:SECRET         offer AuthMethod=CHAP and answer the
                                  challenge (MD5) with SECRET
       --hold SEC                 after a successful login keep the
@@ -49,6 +66,9 @@ from .pdu import (F_T, OP_LOGOUT, OP_LOGOUT_RSP, OP_NOP_IN, RSV, Closed, Fail, T
                   u32)
 
 ITT = 0x1000
+# RFC 7143 13.10, 13.11, 13.18, 13.19, 13.25: result functions OR and AND.
+OR_KEYS = ("InitialR2T", "DataPDUInOrder", "DataSequenceInOrder")
+AND_KEYS = ("ImmediateData", "IFMarker", "OFMarker")
 WAIT = 10  # seconds for each answer
 
 
@@ -61,6 +81,7 @@ class Login:
         a.bound_post = WAIT
         self.c = Conn(a, bytes.fromhex(a.isid))
         self.tsih = 0
+        self.answers = []  # (key, value) of every Login Response
 
     def login_pdu(self, csg, nsg, transit, keys):
         a = self.a
@@ -74,6 +95,7 @@ class Login:
             self.login_pdu(csg, nsg, transit, keys), WAIT,
             rest=lambda bhs: self.login_pdu(csg, nsg, transit, []))
         self.tsih = struct.unpack_from(">H", bhs, 14)[0]
+        self.answers += list(got.items())
         return st, bool(flags & F_T), flags & 3, got
 
     def first_keys(self):
@@ -125,10 +147,21 @@ class Login:
             raise RuntimeError("no transit after CHAP: %r" % got)
         return 0
 
-    def operational(self):
-        keys = [(k, str(self.a.max_connections) if k == "MaxConnections" else v)
-                for k, v in OPERATIONAL]
-        st, t, nsg, got = self.exchange(1, 3, True, keys)
+    def operational(self, first=()):
+        a = self.a
+        # --key values first, in their order, then the defaults of the
+        # keys they did not name.
+        keys, named = [], []
+        for kv in a.key:
+            k, v = kv.split("=", 1)
+            if k not in named:  # the first --key K=V wins
+                keys.append((k, v))
+                named.append(k)
+        keys += [(k, str(a.max_connections) if k == "MaxConnections" else v)
+                 for k, v in OPERATIONAL if k not in named]
+        keys = [(k, v) for k, v in keys if k not in a.omit]
+        self.offered = keys
+        st, t, nsg, got = self.exchange(1, 3, True, list(first) + keys)
         for _ in range(3):
             if st or (t and nsg == 3):
                 return st
@@ -136,10 +169,35 @@ class Login:
         raise RuntimeError("target never transited to full feature phase: %r" % got)
 
     def run(self):
+        if self.a.no_security:
+            return self.operational(self.first_keys())
         st = self.security()
         if not st:
             st = self.operational()
         return st
+
+    def use_digests(self):
+        """Full Feature Phase PDUs with the digests agreed."""
+        got = dict(self.answers)
+        self.c.hd = got.get("HeaderDigest") == "CRC32C"
+        self.c.dd = got.get("DataDigest") == "CRC32C"
+
+    def outcome(self):
+        """The negotiated value of each key offered (see --outcome)."""
+        got = dict(self.answers)
+        out = []
+        for k, v in self.offered:
+            if k == "MaxRecvDataSegmentLength":
+                continue
+            if k in got:
+                out.append(("neg", k, got[k]))
+            elif (k in OR_KEYS and v == "Yes") or (k in AND_KEYS and v == "No"):
+                out.append(("neg", k, v))
+            else:
+                out.append(("neg", k, "(no answer)"))
+        for k in ("MaxRecvDataSegmentLength", "TargetAlias", "TargetPortalGroupTag"):
+            out.append(("decl", k, got.get(k, "-")))
+        return out
 
     def nop_reply(self, bhs):
         if u32(bhs, 20) == RSV:
@@ -188,11 +246,18 @@ def cmd_login(a):
         print("closed by target during login (%s)" % type(e).__name__)
         print("status closed")
         return 2
+    if a.print_keys:
+        for k, v in lg.answers:
+            print("key %s=%s" % (k, v))
+    if a.outcome and not st:
+        for what, k, v in lg.outcome():
+            print("%s %s=%s" % (what, k, v))
     print("status 0x%04x" % st)
     print("tsih %d" % lg.tsih)
     sys.stdout.flush()
     if st:
         return 1
+    lg.use_digests()
     if a.hold:
         return lg.hold(a.hold, a.release, a.ready)
     return 0
@@ -245,6 +310,11 @@ def main():
     p.add_argument("--tsih", type=int, default=0)
     p.add_argument("--cid", type=int, default=0)
     p.add_argument("--max-connections", type=int, default=1)
+    p.add_argument("--key", action="append", default=[])
+    p.add_argument("--omit", action="append", default=[])
+    p.add_argument("--print-keys", action="store_true")
+    p.add_argument("--outcome", action="store_true")
+    p.add_argument("--no-security", action="store_true")
     p.add_argument("--chap")
     p.add_argument("--hold", type=float, default=0)
     p.add_argument("--release")
