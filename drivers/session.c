@@ -90,8 +90,11 @@ static u16 zcit_resolve(struct zcit_login *l)
 
 	mutex_lock(&zcit_cfg_mutex);
 	tiqn = zcit_find_tiqn(l->target_name);
-	/* RFC 7143 11.13.5: a target not behind this portal is not found. */
-	tpg = tiqn ? zcit_tiqn_find_tpg(tiqn, &conn->listen) : NULL;
+	/*
+	 * RFC 7143 11.13.5: a target not behind the address the connection
+	 * arrived on is not found.
+	 */
+	tpg = tiqn ? zcit_tiqn_route(tiqn, &conn->local) : NULL;
 	if (!tpg) {
 		status = ZCIT_LS_NOT_FOUND;
 		goto out_unlock;
