@@ -29,6 +29,7 @@
 #include <zcit/compat.h>
 #include <zcit/conn.h>
 #include <zcit/limits.h>
+#include <zcit/names.h>
 
 /* Receive or send passes per run of the io work before it requeues. */
 #define ZCIT_IO_BUDGET		16
@@ -594,14 +595,20 @@ static struct zcit_conn *zcit_conn_alloc(struct socket *sock,
 	conn->scratch = alloc_page(GFP_KERNEL);
 	if (!conn->scratch ||
 	    kernel_getsockname(sock, (struct sockaddr *)&conn->local) < 0 ||
-	    kernel_getpeername(sock, (struct sockaddr *)&conn->peer) < 0 ||
-	    conn->ops->start(conn)) {
-		if (conn->scratch)
-			__free_page(conn->scratch);
-		kfree(conn);
-		return NULL;
-	}
+	    kernel_getpeername(sock, (struct sockaddr *)&conn->peer) < 0)
+		goto err;
+	/* Through a dual-stack [::] portal, IPv4 shows as ::ffff:a.b.c.d. */
+	zcit_sockaddr_unmap(&conn->local);
+	zcit_sockaddr_unmap(&conn->peer);
+	if (conn->ops->start(conn))
+		goto err;
 	return conn;
+
+err:
+	if (conn->scratch)
+		__free_page(conn->scratch);
+	kfree(conn);
+	return NULL;
 }
 
 /* A connection refused at accept: never reachable, nothing started. */

@@ -201,3 +201,128 @@ bool zcit_sockaddr_is_wildcard(const struct sockaddr_storage *ss)
 		return ipv6_addr_any(&((const struct sockaddr_in6 *)ss)->sin6_addr);
 	return false;
 }
+
+/**
+ * zcit_sockaddr_unmap() - an IPv4-mapped IPv6 address as the IPv4 one
+ * @ss: the address, rewritten in place when it is [::ffff:a.b.c.d]:p
+ *
+ * A dual-stack socket ([::]:p) reports IPv4 peers and the local address
+ * they reached as IPv4-mapped IPv6 addresses; zcit keeps them as IPv4.
+ */
+void zcit_sockaddr_unmap(struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)ss;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	if (ss->ss_family != AF_INET6 || !ipv6_addr_v4mapped(&sin6->sin6_addr))
+		return;
+	sin.sin_port = sin6->sin6_port;
+	sin.sin_addr.s_addr = sin6->sin6_addr.s6_addr32[3];
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, &sin, sizeof(sin));
+}
+
+/**
+ * zcit_sockaddr_is_link_local() - is this an IPv6 link-local address?
+ * @ss: the address
+ *
+ * Return: true for fe80::/10.
+ */
+bool zcit_sockaddr_is_link_local(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)ss;
+
+	return ss->ss_family == AF_INET6 &&
+	       (sin6->sin6_addr.s6_addr32[0] & htonl(0xffc00000)) ==
+	       htonl(0xfe800000);
+}
+
+static __be16 zcit_sockaddr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_port;
+	return ((const struct sockaddr_in6 *)ss)->sin6_port;
+}
+
+/**
+ * zcit_portal_match() - does a portal serve a connection's local address?
+ * @portal: the portal's address (an IPv4-mapped one counts as IPv4)
+ * @local: the address a connection arrived on, unmapped
+ *	(zcit_sockaddr_unmap())
+ *
+ * The port must be the same.  Then, from the best match down: the same
+ * address (and IPv6 scope); the wildcard of @local's family (0.0.0.0 for
+ * IPv4, [::] for IPv6); [::] for an IPv4 @local, since an IPv6 wildcard
+ * portal is dual-stack.
+ *
+ * Return: %ZCIT_PORTAL_EXACT, %ZCIT_PORTAL_WILDCARD,
+ * %ZCIT_PORTAL_DUAL_STACK, or 0 when @portal does not serve @local.
+ */
+int zcit_portal_match(const struct sockaddr_storage *portal,
+		      const struct sockaddr_storage *local)
+{
+	struct sockaddr_storage p = *portal;
+
+	zcit_sockaddr_unmap(&p);
+	if ((p.ss_family != AF_INET && p.ss_family != AF_INET6) ||
+	    (local->ss_family != AF_INET && local->ss_family != AF_INET6) ||
+	    zcit_sockaddr_port(&p) != zcit_sockaddr_port(local))
+		return 0;
+	if (zcit_sockaddr_equal(&p, local))
+		return ZCIT_PORTAL_EXACT;
+	if (!zcit_sockaddr_is_wildcard(&p))
+		return 0;
+	if (p.ss_family == local->ss_family)
+		return ZCIT_PORTAL_WILDCARD;
+	return p.ss_family == AF_INET6 ? ZCIT_PORTAL_DUAL_STACK : 0;
+}
+
+/**
+ * zcit_portal_advertise() - the TargetAddress to give for a portal
+ * @portal: the portal's address
+ * @local: the address the asking (discovery) connection arrived on,
+ *	unmapped (zcit_sockaddr_unmap())
+ * @out: the address to advertise, set when true is returned
+ *
+ * SendTargets must only give addresses the initiator can use.  A wildcard
+ * portal is given as @local with the portal's port, and only if it serves
+ * that address (0.0.0.0 serves no IPv6 initiator); never as 0.0.0.0 or
+ * [::].  An IPv6 link-local address means nothing off its link and
+ * interface: it is given only if it is the one the initiator reached.
+ *
+ * Return: whether to advertise @portal at all.
+ */
+bool zcit_portal_advertise(const struct sockaddr_storage *portal,
+			   const struct sockaddr_storage *local,
+			   struct sockaddr_storage *out)
+{
+	struct sockaddr_storage a = *portal;
+
+	zcit_sockaddr_unmap(&a);
+	if (a.ss_family != AF_INET && a.ss_family != AF_INET6)
+		return false;
+	if (zcit_sockaddr_is_wildcard(&a)) {
+		__be16 port = zcit_sockaddr_port(&a);
+
+		a = *local;
+		if (a.ss_family == AF_INET)
+			((struct sockaddr_in *)&a)->sin_port = port;
+		else if (a.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&a)->sin6_port = port;
+		else
+			return false;
+		if (!zcit_portal_match(portal, &a))
+			return false;
+	}
+	if (zcit_sockaddr_is_link_local(&a)) {
+		const struct sockaddr_in6 *x = (const void *)&a;
+		const struct sockaddr_in6 *y = (const void *)local;
+
+		if (local->ss_family != AF_INET6 ||
+		    !ipv6_addr_equal(&x->sin6_addr, &y->sin6_addr) ||
+		    x->sin6_scope_id != y->sin6_scope_id)
+			return false;
+	}
+	*out = a;
+	return true;
+}

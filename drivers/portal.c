@@ -6,6 +6,16 @@
  * that names it (targetcli gives each new target 0.0.0.0:3260) and
  * reference-counted.  The socket's sk_data_ready queues an accept work;
  * accepted connections are handed to the transport (conn.c) to log in.
+ *
+ * Wildcards and specific addresses on one port coexist: every zcit
+ * listening socket has SO_REUSEPORT, which lets 0.0.0.0:p, [::]:p and
+ * 10.0.0.1:p listen at once (without it the second bind gets EADDRINUSE
+ * in either order, SO_REUSEADDR or not).  The kernel hands a connection
+ * to the most specific listener; which one does not matter to zcit,
+ * since a login is routed by the address the connection arrived on
+ * (zcit_tiqn_route()).  Each socket lives exactly as long as its own
+ * portals: removing one never touches another's socket or connections.
+ * [::]:p is dual-stack (IPV6_V6ONLY off): it also serves IPv4.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -91,14 +101,29 @@ static int zcit_portal_listen(struct zcit_portal *portal)
 		return ret;
 	sk = portal->sock->sk;
 	sock_set_reuseaddr(sk);
+	/* Next to zcit's other sockets on the port (the comment above). */
+	sock_set_reuseport(sk);
 	/* As iscsi_target_mod: a portal may name an address not up yet. */
 	ip_sock_set_freebind(sk);
 	tcp_sock_set_nodelay(sk);
-	/* [::]:p and 0.0.0.0:p are separate portals with separate sockets. */
 	if (portal->addr.ss_family == AF_INET6) {
-		ret = ip6_sock_set_v6only(sk);
-		if (ret)
-			goto err;
+		const struct in6_addr *a =
+			&((struct sockaddr_in6 *)&portal->addr)->sin6_addr;
+
+		/*
+		 * [::]:p serves IPv4 too, whatever net.ipv6.bindv6only says,
+		 * and so does [::ffff:a.b.c.d]:p; other IPv6 addresses only
+		 * ever see IPv6.
+		 */
+		if (ipv6_addr_any(a) || ipv6_addr_v4mapped(a)) {
+			lock_sock(sk);
+			sk->sk_ipv6only = false;
+			release_sock(sk);
+		} else {
+			ret = ip6_sock_set_v6only(sk);
+			if (ret)
+				goto err;
+		}
 	}
 	ret = kernel_bind(portal->sock, (struct sockaddr *)&portal->addr,
 			  portal->addr.ss_family == AF_INET6 ?

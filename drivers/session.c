@@ -90,8 +90,11 @@ static u16 zcit_resolve(struct zcit_login *l)
 
 	mutex_lock(&zcit_cfg_mutex);
 	tiqn = zcit_find_tiqn(l->target_name);
-	/* RFC 7143 11.13.5: a target not behind this portal is not found. */
-	tpg = tiqn ? zcit_tiqn_find_tpg(tiqn, &conn->listen) : NULL;
+	/*
+	 * RFC 7143 11.13.5: a target not behind the address the connection
+	 * arrived on is not found.
+	 */
+	tpg = tiqn ? zcit_tiqn_route(tiqn, &conn->local) : NULL;
 	if (!tpg) {
 		status = ZCIT_LS_NOT_FOUND;
 		goto out_unlock;
@@ -730,6 +733,31 @@ bool zcit_sess_timeouts(struct zcit_sess *sess, struct zcit_sess_timeouts *t)
 	return true;
 }
 
+/*
+ * The TargetAddress to give for portal @np of @tpg to a connection that
+ * arrived on @local (zcit_portal_advertise()), unless an earlier portal of
+ * @tpg already gave the same one (0.0.0.0:3260 next to 10.0.0.1:3260).
+ */
+static bool zcit_st_address(struct zcit_tpg *tpg, struct zcit_tpg_np *np,
+			    const struct sockaddr_storage *local,
+			    struct sockaddr_storage *out)
+{
+	struct sockaddr_storage prev;
+	struct zcit_tpg_np *p;
+
+	if (!zcit_portal_advertise(zcit_portal_addr(np->portal), local, out))
+		return false;
+	list_for_each_entry(p, &tpg->portals, node) {
+		if (p == np)
+			break;
+		if (zcit_portal_advertise(zcit_portal_addr(p->portal), local,
+					  &prev) &&
+		    zcit_sockaddr_equal(&prev, out))
+			return false;
+	}
+	return true;
+}
+
 /**
  * zcit_sendtargets() - answer SendTargets (RFC 7143 appendix C)
  * @conn: the connection of a session
@@ -739,7 +767,11 @@ bool zcit_sess_timeouts(struct zcit_sess *sess, struct zcit_sess_timeouts *t)
  * As iscsi_target_mod: a TPG is listed only if the initiator has an ACL
  * there or demo mode or demo_mode_discovery lets it see it, and only when
  * enabled unless attrib/tpg_enabled_sendtargets is 0.  A portal bound to
- * a wildcard address is given as the address the initiator reached.
+ * a wildcard address is given as the address the initiator reached (with
+ * the portal's port), and only if it serves that address; an IPv6
+ * link-local address only if it is the one the initiator reached
+ * (zcit_portal_advertise()).  Unlike iscsi_target_mod, an address is given
+ * once per TPG even when two of its portals lead to it.
  *
  * Return: 0, or -ENOSPC when @out is full (the answer is cut short).
  */
@@ -775,11 +807,10 @@ int zcit_sendtargets(struct zcit_conn *conn, const char *val,
 			    READ_ONCE(tpg->attrib[ZCIT_TA_TPG_ENABLED_SENDTARGETS]))
 				continue;
 			list_for_each_entry(np, &tpg->portals, node) {
-				const struct sockaddr_storage *a =
-					zcit_portal_addr(np->portal);
+				struct sockaddr_storage a;
 
-				if (zcit_sockaddr_is_wildcard(a))
-					a = &conn->local;
+				if (!zcit_st_address(tpg, np, &conn->local, &a))
+					continue;
 				if (!named) {
 					ret = zcit_text_add(out, "TargetName",
 							    tiqn->name);
@@ -788,7 +819,7 @@ int zcit_sendtargets(struct zcit_conn *conn, const char *val,
 					named = true;
 				}
 				ret = zcit_text_addf(out, "TargetAddress",
-						     "%pISpc,%u", a, tpg->tpgt);
+						     "%pISpc,%u", &a, tpg->tpgt);
 				if (ret)
 					goto out;
 			}

@@ -18,16 +18,15 @@
 static DEFINE_IDA(zcit_tiqn_ida);
 LIST_HEAD(zcit_tiqns);
 
-/* Connections of @tpg that came in through @portal (NULL: any). */
-static bool zcit_tpg_has_conns(struct zcit_tpg *tpg,
-			       const struct sockaddr_storage *portal)
+/* Connections of @tpg (@unserved: only those no portal serves now). */
+static bool zcit_tpg_has_conns(struct zcit_tpg *tpg, bool unserved)
 {
 	struct zcit_conn *conn;
 	bool found = false;
 
 	spin_lock_bh(&tpg->conn_lock);
 	list_for_each_entry(conn, &tpg->conns, tpg_node)
-		if (!portal || zcit_sockaddr_equal(&conn->listen, portal)) {
+		if (!unserved || conn->unserved) {
 			found = true;
 			break;
 		}
@@ -36,18 +35,18 @@ static bool zcit_tpg_has_conns(struct zcit_tpg *tpg,
 }
 
 /*
- * Ask (@ask) the connections of @tpg through @portal in Full Feature Phase
- * to log out, or close them all.  Return: whether any was asked.
+ * Ask (@ask) the connections of @tpg (@unserved: only those no portal
+ * serves now) in Full Feature Phase to log out, or close them all.
+ * Return: whether any was asked.
  */
-static bool zcit_tpg_end_conns(struct zcit_tpg *tpg,
-			       const struct sockaddr_storage *portal, bool ask)
+static bool zcit_tpg_end_conns(struct zcit_tpg *tpg, bool unserved, bool ask)
 {
 	struct zcit_conn *conn;
 	bool asked = false;
 
 	spin_lock_bh(&tpg->conn_lock);
 	list_for_each_entry(conn, &tpg->conns, tpg_node) {
-		if (portal && !zcit_sockaddr_equal(&conn->listen, portal))
+		if (unserved && !conn->unserved)
 			continue;
 		if (!ask) {
 			zcit_conn_close(conn);
@@ -63,27 +62,27 @@ static bool zcit_tpg_end_conns(struct zcit_tpg *tpg,
 /**
  * zcit_tpg_close_conns() - close the connections of a TPG and wait
  * @tpg: the TPG
- * @portal: only those that came in through this portal, or NULL for all
- *	(then new logins can no longer resolve to @tpg)
+ * @unserved: only those marked unserved (a portal was removed and none of
+ *	the TPG's other portals serves the address they arrived on), or
+ *	false for all (then new logins can no longer resolve to @tpg)
  *
  * Initiators in Full Feature Phase are first asked to log out (RFC 7143
  * 11.9.1, AsyncEvent 1) and given ZCIT_ASYNC_LOGOUT_WAIT seconds; what is
  * left then is closed.  Called without zcit_cfg_mutex: the connections'
  * release may need it.
  */
-void zcit_tpg_close_conns(struct zcit_tpg *tpg,
-			  const struct sockaddr_storage *portal)
+void zcit_tpg_close_conns(struct zcit_tpg *tpg, bool unserved)
 {
-	if (zcit_tpg_end_conns(tpg, portal, true))
+	if (zcit_tpg_end_conns(tpg, unserved, true))
 		wait_event_timeout(tpg->conn_wq,
-				   !zcit_tpg_has_conns(tpg, portal),
+				   !zcit_tpg_has_conns(tpg, unserved),
 				   (ZCIT_ASYNC_LOGOUT_WAIT + 1) * HZ);
-	zcit_tpg_end_conns(tpg, portal, false);
+	zcit_tpg_end_conns(tpg, unserved, false);
 	/*
 	 * zcit_sess_release_conn() wakes us with conn_lock held, and the
 	 * check takes it: once it says "none", no waker is inside @tpg.
 	 */
-	wait_event(tpg->conn_wq, !zcit_tpg_has_conns(tpg, portal));
+	wait_event(tpg->conn_wq, !zcit_tpg_has_conns(tpg, unserved));
 }
 
 /**
@@ -221,7 +220,7 @@ int zcit_enable_tpg(struct se_portal_group *se_tpg, bool enable)
 	mutex_unlock(&zcit_cfg_mutex);
 	/* As iscsi_target_mod: disabling a TPG ends its sessions. */
 	if (!enable)
-		zcit_tpg_close_conns(tpg, NULL);
+		zcit_tpg_close_conns(tpg, false);
 	pr_debug("%s: TPG %u %s\n", tpg->tiqn->name, tpg->tpgt,
 		 enable ? "enabled" : "disabled");
 	return 0;
@@ -241,35 +240,78 @@ void zcit_drop_tpg(struct se_portal_group *se_tpg)
 	list_del(&tpg->node);
 	mutex_unlock(&zcit_cfg_mutex);
 	/* Outside the mutex: a connection's release may need it. */
-	zcit_tpg_close_conns(tpg, NULL);
+	zcit_tpg_close_conns(tpg, false);
 	WARN_ON(!list_empty(&tpg->portals));
 	core_tpg_deregister(se_tpg);
 	pr_debug("%s: TPG %u removed\n", tpg->tiqn->name, tpg->tpgt);
 	kfree(tpg);
 }
 
-/**
- * zcit_tiqn_find_tpg() - the TPG of a target serving an address
- * @tiqn: the target
- * @addr: a network portal address
- *
- * Called with zcit_cfg_mutex held.
- *
- * Return: the TPG, or NULL if none of @tiqn's TPGs has @addr as a portal.
+/*
+ * The TPG of @tiqn with @addr itself as a portal (make_np's check;
+ * [::ffff:a.b.c.d]:p is a.b.c.d:p).
  */
-struct zcit_tpg *zcit_tiqn_find_tpg(struct zcit_tiqn *tiqn,
-				    const struct sockaddr_storage *addr)
+static struct zcit_tpg *zcit_tiqn_find_tpg(struct zcit_tiqn *tiqn,
+					   const struct sockaddr_storage *addr)
 {
+	struct sockaddr_storage key = *addr;
 	struct zcit_tpg *tpg;
 	struct zcit_tpg_np *np;
 
 	lockdep_assert_held(&zcit_cfg_mutex);
+	zcit_sockaddr_unmap(&key);
 	list_for_each_entry(tpg, &tiqn->tpgs, node)
 		list_for_each_entry(np, &tpg->portals, node)
-			if (zcit_sockaddr_equal(zcit_portal_addr(np->portal),
-						addr))
+			if (zcit_portal_match(zcit_portal_addr(np->portal),
+					      &key) == ZCIT_PORTAL_EXACT)
 				return tpg;
 	return NULL;
+}
+
+/* How well the best portal of @tpg serves @local (0: not at all). */
+static int zcit_tpg_serves(struct zcit_tpg *tpg,
+			   const struct sockaddr_storage *local)
+{
+	struct zcit_tpg_np *np;
+	int best = 0;
+
+	list_for_each_entry(np, &tpg->portals, node)
+		best = max(best, zcit_portal_match(zcit_portal_addr(np->portal),
+						   local));
+	return best;
+}
+
+/**
+ * zcit_tiqn_route() - the TPG of a target a login arriving on @local reaches
+ * @tiqn: the target
+ * @local: the address the connection arrived on (&zcit_conn.local)
+ *
+ * A TPG serves @local when one of its portals is that address, the
+ * wildcard of its family, or [::] (dual-stack) for IPv4.  When several
+ * TPGs of the target serve it (0.0.0.0:3260 in one, 10.0.0.1:3260 in
+ * another), the most specific portal wins: the address itself, then the
+ * family's wildcard, then [::].  Two TPGs of one target never share an
+ * address (zcit_make_np()), so the answer is unique.
+ *
+ * Called with zcit_cfg_mutex held.
+ *
+ * Return: the TPG, or NULL if no TPG of @tiqn serves @local.
+ */
+struct zcit_tpg *zcit_tiqn_route(struct zcit_tiqn *tiqn,
+				 const struct sockaddr_storage *local)
+{
+	struct zcit_tpg *tpg, *found = NULL;
+	int best = 0, m;
+
+	lockdep_assert_held(&zcit_cfg_mutex);
+	list_for_each_entry(tpg, &tiqn->tpgs, node) {
+		m = zcit_tpg_serves(tpg, local);
+		if (m > best) {
+			best = m;
+			found = tpg;
+		}
+	}
+	return found;
 }
 
 struct se_tpg_np *zcit_make_np(struct se_portal_group *se_tpg,
@@ -326,16 +368,26 @@ void zcit_drop_np(struct se_tpg_np *se_tpg_np)
 	struct zcit_tpg_np *np =
 		container_of(se_tpg_np, struct zcit_tpg_np, se_tpg_np);
 
-	struct sockaddr_storage addr;
+	struct zcit_tpg *tpg = np->tpg;
+	struct zcit_conn *conn;
 
 	mutex_lock(&zcit_cfg_mutex);
 	list_del(&np->node);
-	np->tpg->tiqn->nr_portals--;
-	addr = *zcit_portal_addr(np->portal);
+	tpg->tiqn->nr_portals--;
 	zcit_portal_put(np->portal);
+	/*
+	 * Only connections no remaining portal of the TPG serves go: one that
+	 * came in on 10.0.0.1 stays when 10.0.0.1:3260 is removed but
+	 * 0.0.0.0:3260 still serves it.  Other TPGs are not touched.
+	 */
+	spin_lock_bh(&tpg->conn_lock);
+	list_for_each_entry(conn, &tpg->conns, tpg_node)
+		if (!zcit_tpg_serves(tpg, &conn->local))
+			conn->unserved = true;
+	spin_unlock_bh(&tpg->conn_lock);
 	mutex_unlock(&zcit_cfg_mutex);
-	/* Sessions that came in through the portal are asked to log out. */
-	zcit_tpg_close_conns(np->tpg, &addr);
+	/* They are asked to log out, then closed. */
+	zcit_tpg_close_conns(tpg, true);
 	kfree(np);
 }
 

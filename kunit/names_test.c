@@ -472,6 +472,138 @@ static void zcit_names_test_sockaddr_wildcard(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, zcit_sockaddr_is_wildcard(&ss));
 }
 
+static void zcit_names_test_sockaddr_unmap(struct kunit *test)
+{
+	struct sockaddr_storage a, b;
+
+	/* What a dual-stack socket reports for an IPv4 peer. */
+	parse(test, "[::ffff:127.0.0.2]:3260", &a);
+	zcit_sockaddr_unmap(&a);
+	parse(test, "127.0.0.2:3260", &b);
+	KUNIT_EXPECT_EQ(test, a.ss_family, (sa_family_t)AF_INET);
+	KUNIT_EXPECT_TRUE(test, zcit_sockaddr_equal(&a, &b));
+
+	/* Anything else is left alone. */
+	parse(test, "[::1]:3260", &a);
+	zcit_sockaddr_unmap(&a);
+	parse(test, "[::1]:3260", &b);
+	KUNIT_EXPECT_TRUE(test, zcit_sockaddr_equal(&a, &b));
+	parse(test, "10.0.2.15:860", &a);
+	zcit_sockaddr_unmap(&a);
+	parse(test, "10.0.2.15:860", &b);
+	KUNIT_EXPECT_TRUE(test, zcit_sockaddr_equal(&a, &b));
+}
+
+static void zcit_names_test_link_local(struct kunit *test)
+{
+	struct sockaddr_storage a;
+
+	parse(test, "[fe80::1%2]:3260", &a);
+	KUNIT_EXPECT_TRUE(test, zcit_sockaddr_is_link_local(&a));
+	parse(test, "[febf::1%2]:3260", &a);
+	KUNIT_EXPECT_TRUE(test, zcit_sockaddr_is_link_local(&a));
+	parse(test, "[fec0::1]:3260", &a);
+	KUNIT_EXPECT_FALSE(test, zcit_sockaddr_is_link_local(&a));
+	parse(test, "[fd00::1]:3260", &a);
+	KUNIT_EXPECT_FALSE(test, zcit_sockaddr_is_link_local(&a));
+	parse(test, "169.254.1.1:3260", &a);
+	KUNIT_EXPECT_FALSE(test, zcit_sockaddr_is_link_local(&a));
+}
+
+static void zcit_names_test_portal_match(struct kunit *test)
+{
+	static const struct {
+		const char *portal, *local;
+		int want;
+	} cases[] = {
+		{ "127.0.0.2:3260", "127.0.0.2:3260", ZCIT_PORTAL_EXACT },
+		{ "127.0.0.2:3260", "127.0.0.1:3260", 0 },
+		{ "127.0.0.2:3260", "127.0.0.2:3261", 0 },
+		{ "0.0.0.0:3260", "127.0.0.2:3260", ZCIT_PORTAL_WILDCARD },
+		{ "0.0.0.0:3260", "0.0.0.0:3260", ZCIT_PORTAL_EXACT },
+		{ "0.0.0.0:3260", "127.0.0.2:3261", 0 },
+		{ "0.0.0.0:3260", "[::1]:3260", 0 },
+		{ "[::]:3260", "[fd00::1]:3260", ZCIT_PORTAL_WILDCARD },
+		{ "[::]:3260", "127.0.0.1:3260", ZCIT_PORTAL_DUAL_STACK },
+		{ "[::]:3260", "127.0.0.1:3261", 0 },
+		{ "[::1]:3260", "[::1]:3260", ZCIT_PORTAL_EXACT },
+		{ "[::1]:3260", "[fd00::1]:3260", 0 },
+		{ "[::1]:3260", "127.0.0.1:3260", 0 },
+		{ "[::ffff:127.0.0.2]:3260", "127.0.0.2:3260", ZCIT_PORTAL_EXACT },
+		{ "[::ffff:0.0.0.0]:3260", "10.0.0.1:3260", ZCIT_PORTAL_WILDCARD },
+		{ "[fe80::1%2]:3260", "[fe80::1%2]:3260", ZCIT_PORTAL_EXACT },
+		{ "[fe80::1%2]:3260", "[fe80::1%3]:3260", 0 },
+		{ "[::]:3260", "[fe80::1%3]:3260", ZCIT_PORTAL_WILDCARD },
+	};
+	struct sockaddr_storage p, l;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		parse(test, cases[i].portal, &p);
+		parse(test, cases[i].local, &l);
+		KUNIT_EXPECT_EQ_MSG(test, zcit_portal_match(&p, &l),
+				    cases[i].want, "%s serving %s",
+				    cases[i].portal, cases[i].local);
+	}
+	/* The best match ranks highest. */
+	KUNIT_EXPECT_GT(test, ZCIT_PORTAL_EXACT, ZCIT_PORTAL_WILDCARD);
+	KUNIT_EXPECT_GT(test, ZCIT_PORTAL_WILDCARD, ZCIT_PORTAL_DUAL_STACK);
+	KUNIT_EXPECT_GT(test, ZCIT_PORTAL_DUAL_STACK, 0);
+
+	memset(&p, 0, sizeof(p));
+	p.ss_family = AF_UNSPEC;
+	KUNIT_EXPECT_EQ(test, zcit_portal_match(&p, &l), 0);
+	KUNIT_EXPECT_EQ(test, zcit_portal_match(&l, &p), 0);
+}
+
+static void zcit_names_test_portal_advertise(struct kunit *test)
+{
+	static const struct {
+		const char *portal, *local;
+		const char *want;	/* NULL: not advertised */
+	} cases[] = {
+		/* A specific address is given as it is. */
+		{ "127.0.0.2:3260", "127.0.0.1:3260", "127.0.0.2:3260" },
+		{ "[fd00::1]:3260", "127.0.0.1:3260", "[fd00::1]:3260" },
+		/* A wildcard, as the address reached, with its own port. */
+		{ "0.0.0.0:3260", "127.0.0.3:3260", "127.0.0.3:3260" },
+		{ "0.0.0.0:3261", "127.0.0.3:3260", "127.0.0.3:3261" },
+		{ "[::]:3260", "[fd00::1]:3260", "[fd00::1]:3260" },
+		{ "[::]:3260", "127.0.0.1:3260", "127.0.0.1:3260" },
+		{ "[::ffff:0.0.0.0]:3260", "10.0.0.1:3260", "10.0.0.1:3260" },
+		/* ... never itself, nor for a family it does not serve. */
+		{ "0.0.0.0:3260", "[::1]:3260", NULL },
+		/* Link-local only to whoever reached that very address. */
+		{ "[fe80::1%2]:3260", "127.0.0.1:3260", NULL },
+		{ "[fe80::1%2]:3260", "[fd00::1]:3260", NULL },
+		{ "[fe80::1%2]:3260", "[fe80::1%3]:3260", NULL },
+		{ "[fe80::1%2]:3260", "[fe80::2%2]:3260", NULL },
+		{ "[fe80::1%2]:3261", "[fe80::1%2]:3260", "[fe80::1%2]:3261" },
+		{ "[::]:3260", "[fe80::1%2]:3260", "[fe80::1%2]:3260" },
+	};
+	struct sockaddr_storage p, l, got, want;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool ok;
+
+		parse(test, cases[i].portal, &p);
+		parse(test, cases[i].local, &l);
+		memset(&got, 0, sizeof(got));
+		ok = zcit_portal_advertise(&p, &l, &got);
+		KUNIT_EXPECT_EQ_MSG(test, ok, !!cases[i].want, "%s to %s",
+				    cases[i].portal, cases[i].local);
+		if (!ok || !cases[i].want)
+			continue;
+		parse(test, cases[i].want, &want);
+		KUNIT_EXPECT_TRUE_MSG(test, zcit_sockaddr_equal(&got, &want),
+				      "%s to %s: %pISpc, want %s",
+				      cases[i].portal, cases[i].local, &got,
+				      cases[i].want);
+		KUNIT_EXPECT_FALSE(test, zcit_sockaddr_is_wildcard(&got));
+	}
+}
+
 static struct kunit_case zcit_names_test_cases[] = {
 	KUNIT_CASE(zcit_names_test_iscsi_name_valid),
 	KUNIT_CASE(zcit_names_test_iscsi_name_invalid),
@@ -485,6 +617,10 @@ static struct kunit_case zcit_names_test_cases[] = {
 	KUNIT_CASE(zcit_names_test_portal_port_base),
 	KUNIT_CASE(zcit_names_test_sockaddr_equal),
 	KUNIT_CASE(zcit_names_test_sockaddr_wildcard),
+	KUNIT_CASE(zcit_names_test_sockaddr_unmap),
+	KUNIT_CASE(zcit_names_test_link_local),
+	KUNIT_CASE(zcit_names_test_portal_match),
+	KUNIT_CASE(zcit_names_test_portal_advertise),
 	{}
 };
 

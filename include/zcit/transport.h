@@ -242,9 +242,12 @@ struct zcit_sess;
  * @last_tx: jiffies when sending last made progress or had nothing to do
  * @idle_timeout: jiffies without a PDU after which the connection is
  *	closed (0: none; discovery sessions, which get no NOP-In pings)
- * @listen: address of the portal it came in through
- * @local: its local address
+ * @listen: address of the listening socket it came in through
+ * @local: its local address (IPv4 as IPv4 even through [::]); logins are
+ *	routed by it (zcit_tiqn_route())
  * @peer: the initiator's address
+ * @unserved: no portal of its TPG serves @local any longer; it is to be
+ *	closed (under its TPG's conn_lock)
  * @saved_data_ready: the socket's original callbacks
  * @saved_write_space: ditto
  * @saved_state_change: ditto
@@ -323,6 +326,7 @@ struct zcit_conn {
 	struct sockaddr_storage listen;
 	struct sockaddr_storage local;
 	struct sockaddr_storage peer;
+	bool unserved;
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);

@@ -197,10 +197,9 @@ void zcit_drop_tpg(struct se_portal_group *se_tpg);
 struct se_tpg_np *zcit_make_np(struct se_portal_group *se_tpg,
 			       struct config_group *group, const char *name);
 void zcit_drop_np(struct se_tpg_np *se_tpg_np);
-void zcit_tpg_close_conns(struct zcit_tpg *tpg,
-			  const struct sockaddr_storage *portal);
-struct zcit_tpg *zcit_tiqn_find_tpg(struct zcit_tiqn *tiqn,
-				    const struct sockaddr_storage *addr);
+void zcit_tpg_close_conns(struct zcit_tpg *tpg, bool unserved);
+struct zcit_tpg *zcit_tiqn_route(struct zcit_tiqn *tiqn,
+				 const struct sockaddr_storage *local);
 int zcit_init_nodeacl(struct se_node_acl *se_nacl, const char *name);
 void zcit_set_default_node_attributes(struct se_node_acl *se_nacl);
 

@@ -45,6 +45,9 @@ sends, and what the target answered.
                                  exit 3 if the target never closed it and
                                  --expect-eof was given)
       --ready FILE               touch FILE once logged in (with --hold)
+      --sendtargets              once logged in, ask SendTargets=All and
+                                 print each key=value answered on a line
+                                 "st key=value", then log out
   iscsi-raw.py stall [options]   connect, send --send-bytes N bytes of
                                  a Login request header (after --first-pdu:
                                  one complete first Login request with T=0
@@ -62,8 +65,8 @@ import sys
 import time
 
 from .conn import OPERATIONAL, Conn, chap_md5
-from .pdu import (F_T, OP_LOGOUT, OP_LOGOUT_RSP, OP_NOP_IN, RSV, Closed, Fail, Timeout,
-                  u32)
+from .pdu import (F_C, F_T, OP_LOGOUT, OP_LOGOUT_RSP, OP_NOP_IN, OP_TEXT, OP_TEXT_RSP, RSV,
+                  Closed, Fail, Timeout, u32)
 
 ITT = 0x1000
 # RFC 7143 13.10, 13.11, 13.18, 13.19, 13.25: result functions OR and AND.
@@ -214,6 +217,24 @@ class Login:
             if bhs[0] & 0x3F == OP_NOP_IN:
                 self.nop_reply(bhs)
 
+    def sendtargets(self):
+        """SendTargets=All; returns the answer's key=value strings."""
+        self.c.send(self.c.ffp_pdu(OP_TEXT, itt=ITT + 2, data=b"SendTargets=All\0"))
+        data = b""
+        while True:
+            bhs, seg = self.c.recv_pdu(WAIT)
+            if bhs[0] & 0x3F == OP_NOP_IN:
+                self.nop_reply(bhs)
+                continue
+            if bhs[0] & 0x3F != OP_TEXT_RSP:
+                raise Fail("SendTargets: got opcode 0x%02x" % bhs[0])
+            self.c.statsn = u32(bhs, 24) + 1
+            data += seg
+            if not bhs[1] & F_C:
+                break
+            self.c.send(self.c.ffp_pdu(OP_TEXT, itt=ITT + 2, ttt=u32(bhs, 20)))
+        return [kv.decode() for kv in data.split(b"\0") if kv]
+
     def hold(self, seconds, release, ready):
         if ready:
             open(ready, "w").close()
@@ -258,6 +279,11 @@ def cmd_login(a):
     if st:
         return 1
     lg.use_digests()
+    if a.sendtargets:
+        for kv in lg.sendtargets():
+            print("st " + kv)
+        print("logout response %d" % lg.logout())
+        return 0
     if a.hold:
         return lg.hold(a.hold, a.release, a.ready)
     return 0
@@ -323,6 +349,7 @@ def main():
     p.add_argument("--send-bytes", type=int, default=20)
     p.add_argument("--first-pdu", action="store_true")
     p.add_argument("--wait", type=float, default=30)
+    p.add_argument("--sendtargets", action="store_true")
     a = p.parse_args()
     try:
         return cmd_login(a) if a.cmd == "login" else cmd_stall(a)
