@@ -153,8 +153,8 @@ static int zcit_rx_data_done(struct zcit_conn *conn)
 			 * lost for good: reject the PDU and drop the
 			 * connection, as iscsi_target_mod does.
 			 */
-			pr_warn("%pISpc: data digest error: closing\n",
-				&conn->peer);
+			pr_warn_ratelimited("%pISpc: data digest error: closing\n",
+					    &conn->peer);
 			conn->rx_fail = ZCIT_WHY_DATA_DIGEST;
 			return -ECANCELED;
 		}
@@ -240,7 +240,8 @@ static int zcit_rx_got_hdr(struct zcit_conn *conn)
 
 		/* RFC 7143 7.8: a header digest error drops the connection. */
 		if (memcmp(&d, conn->rx_hdr + hlen, ZCIT_DIGEST_LEN)) {
-			pr_warn("%pISpc: header digest error\n", &conn->peer);
+			pr_warn_ratelimited("%pISpc: header digest error: closing\n",
+					    &conn->peer);
 			return -EBADMSG;
 		}
 	}
