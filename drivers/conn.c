@@ -171,7 +171,7 @@ static void zcit_sock_state_change(struct sock *sk)
 	read_lock_bh(&sk->sk_callback_lock);
 	conn = sk->sk_user_data;
 	if (conn && sk->sk_state != TCP_ESTABLISHED) {
-		set_bit(ZCIT_EV_CLOSE, &conn->events);
+		set_bit(ZCIT_EV_PEER_CLOSED, &conn->events);
 		zcit_conn_queue_io(conn);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
@@ -215,8 +215,10 @@ void zcit_conn_fail(struct zcit_conn *conn, enum zcit_conn_why why)
 
 	if (s == ZCIT_CONN_DEAD)
 		return;
-	if (s < ZCIT_CONN_DRAINING)
+	if (s < ZCIT_CONN_DRAINING) {
 		pr_debug("%pISpc: closing: %s\n", &conn->peer, w->text);
+		zcit_stat_conn_end(conn, why, w->text);
+	}
 	if (w->reject && s < ZCIT_CONN_DRAINING &&
 	    conn->ops->reject(conn, w->reject))
 		w = &zcit_whys[ZCIT_WHY_NOMEM];
@@ -476,14 +478,25 @@ static bool zcit_conn_events(struct zcit_conn *conn)
 		zcit_conn_fail(conn, ZCIT_WHY_CLOSED);
 		return false;
 	}
+	if (test_bit(ZCIT_EV_PEER_CLOSED, &conn->events)) {
+		zcit_conn_fail(conn, ZCIT_WHY_PEER);
+		return false;
+	}
 	if (test_bit(ZCIT_EV_EVICT, &conn->events)) {
 		zcit_conn_fail(conn, ZCIT_WHY_EVICTED);
 		return false;
 	}
 	if (test_bit(ZCIT_EV_LOGIN_TIMEOUT, &conn->events)) {
+		const struct zcit_login *l = conn->login;
+		bool named = l && l->started;
+
 		zcit_hit(conn->login_started ? ZCIT_HIT_LOGIN_TIMEOUT :
-			 ZCIT_HIT_FIRST_PDU, &conn->peer, " (%u ms)",
-			 jiffies_to_msecs(jiffies - conn->accepted));
+			 ZCIT_HIT_FIRST_PDU, &conn->peer, " (%u ms)%s%s%s%s",
+			 jiffies_to_msecs(jiffies - conn->accepted),
+			 named ? ": " : "", named ? l->initiator_name : "",
+			 named ? " to " : "",
+			 named ? (l->discovery ? "discovery" : l->target_name) :
+			 "");
 		zcit_conn_fail(conn, ZCIT_WHY_LOGIN_TIMEOUT);
 		return false;
 	}

@@ -49,6 +49,7 @@ static int zcit_ffp_reject(struct zcit_conn *conn, u8 reason)
 
 	if (!conn->sess)
 		return 0;	/* RFC 7143 11.17: Full Feature Phase only */
+	zcit_stat_reject(conn, reason);
 	zcit_ffp_sn(conn, &sn, true);
 	zcit_build_reject(&rej, reason, &sn);
 	return zcit_conn_queue_pdu(conn, &rej, conn->rx_hdr, ZCIT_BHS_LEN);
@@ -75,13 +76,15 @@ static void zcit_ffp_login_done(struct zcit_conn *conn)
 	const struct zcit_sess_params *p = &l->nego.res, *s;
 
 	/* Discovery needs no authentication: rate-limited. */
-	if (l->discovery)
+	if (l->discovery) {
 		zcit_hit(ZCIT_HIT_DISC_LOGIN, &conn->peer, " (%s), TSIH %u",
 			 l->initiator_name, l->tsih);
-	else
+	} else {
+		zcit_tiqn_count(conn->tpg->tiqn, ZCIT_TS_ACCEPTS);
 		pr_info_ratelimited("normal login from %pISpc (%s) to %s, TSIH %u\n",
 				    &conn->peer, l->initiator_name,
 				    l->target_name, l->tsih);
+	}
 	conn->statsn = l->statsn;
 	conn->max_recv_dsl = p->max_recv_dsl;
 	conn->max_xmit_dsl = p->max_xmit_dsl;
@@ -107,6 +110,32 @@ static void zcit_ffp_login_done(struct zcit_conn *conn)
 		 conn->cid);
 }
 
+/*
+ * A login was refused: one log line, rate-limited (zcit_hit()), with the
+ * initiator, its address, the target and the reason; counted for the
+ * target when one of ours was found (zcit_resolve() counted the ones it
+ * refused itself).  Refusals that found no target have a class (and a
+ * tighter rate limit) of their own: anyone can make them.
+ */
+static void zcit_ffp_login_refused(struct zcit_conn *conn,
+				   const struct iscsi_login_rsp *rsp)
+{
+	struct zcit_login *l = conn->login;
+	u16 status = ZCIT_LS(rsp->status_class, rsp->status_detail);
+	bool ours = conn->tpg || status == ZCIT_LS_FORBIDDEN ||
+		    status == ZCIT_LS_UNAVAILABLE;
+
+	if (conn->tpg)
+		zcit_stat_login_fail(conn->tpg->tiqn, status, l->initiator_name,
+				     &conn->peer);
+	zcit_hit(ours ? ZCIT_HIT_LOGIN_FAILED : ZCIT_HIT_LOGIN_REFUSED,
+		 &conn->peer, ": %s to %s: %s (status 0x%04x)",
+		 l->initiator_name[0] ? l->initiator_name : "(no InitiatorName)",
+		 l->discovery ? "discovery" : l->target_name[0] ?
+		 l->target_name : "(no TargetName)",
+		 zcit_login_status_text(status), status);
+}
+
 /* A Login request, whole (RFC 7143 11.12). */
 static void zcit_ffp_login_pdu(struct zcit_conn *conn, struct zcit_rx_act *act)
 {
@@ -130,9 +159,7 @@ static void zcit_ffp_login_pdu(struct zcit_conn *conn, struct zcit_rx_act *act)
 		return;
 	}
 	if (res == ZCIT_LOGIN_FAIL) {
-		zcit_hit(ZCIT_HIT_LOGIN_REFUSED, &conn->peer,
-			 ": status 0x%02x%02x (%s)", rsp.status_class,
-			 rsp.status_detail, conn->login->initiator_name);
+		zcit_ffp_login_refused(conn, &rsp);
 		zcit_ffp_fail(act, ZCIT_WHY_LOGIN_REFUSED);
 	} else if (res == ZCIT_LOGIN_DONE) {
 		zcit_ffp_login_done(conn);
@@ -148,7 +175,8 @@ static void zcit_ffp_busy(struct zcit_conn *conn, itt_t itt)
 
 	zcit_ffp_sn(conn, &sn, true);
 	zcit_build_scsi_rsp(&rsp, itt, &st, 0, 0, &sn);
-	zcit_conn_queue_pdu(conn, &rsp, NULL, 0);
+	if (!zcit_conn_queue_pdu(conn, &rsp, NULL, 0))
+		zcit_sess_count(conn->sess, ZCIT_SS_RSP_PDUS, 1);
 }
 
 /*
@@ -391,6 +419,12 @@ static void zcit_ffp_logout(struct zcit_conn *conn, struct zcit_rx_act *act)
 	u8 response = ISCSI_LOGOUT_SUCCESS;
 	struct zcit_sn sn;
 
+	/* RFC 4544 iscsiTgtLogoutNormals/Abnormals: every request counts. */
+	if (conn->sess->tpg)
+		zcit_tiqn_count(conn->sess->tpg->tiqn,
+				reason == ISCSI_LOGOUT_REASON_CLOSE_SESSION ?
+				ZCIT_TS_NORMAL_LOGOUTS :
+				ZCIT_TS_ABNORMAL_LOGOUTS);
 	switch (reason) {
 	case ISCSI_LOGOUT_REASON_CLOSE_SESSION:
 		break;
@@ -571,6 +605,7 @@ static void zcit_ffp_rx_hdr(struct zcit_conn *conn, struct zcit_rx_act *act)
 	switch (conn->rx_hdr[0] & ISCSI_OPCODE_MASK) {
 	case ISCSI_OP_SCSI_CMD:
 		act->verdict = ZCIT_RX_NEXT;
+		zcit_sess_count(conn->sess, ZCIT_SS_CMD_PDUS, 1);
 		return zcit_ffp_scsi_cmd(conn, act);
 	case ISCSI_OP_SCSI_DATA_OUT:
 		return zcit_ffp_data_out(conn, act);

@@ -76,35 +76,51 @@ MODULE_PARM_DESC(discovery_idle_timeout,
 
 struct zcit_limits zcit_limits;
 
+/*
+ * Lines of ZCIT_HIT_LOGIN_FAILED per ZCIT_HIT_INTERVAL: one per failed
+ * login to a configured target, an administrator's first clue, unless
+ * a host fails more than this often.
+ */
+#define ZCIT_HIT_LOGIN_FAILED_BURST	10
+
 /**
  * struct zcit_hit_class - one class of &enum zcit_hit
+ * @name: its file in /sys/module/zcit/statistics/ (stat.c)
  * @text: the reason, for the log
  * @warn: pr_warn (a bound was hit) rather than pr_info
+ * @burst: lines per ZCIT_HIT_INTERVAL (0: 1)
  */
 struct zcit_hit_class {
+	const char *name;
 	const char *text;
 	bool warn;
+	int burst;
 };
 
 static const struct zcit_hit_class zcit_hit_classes[ZCIT_NR_HITS] = {
-	[ZCIT_HIT_LOGINS_FULL] = {
+	[ZCIT_HIT_LOGINS_FULL] = { "max_logins_hits",
 		"connection closed at accept: max_logins", true },
-	[ZCIT_HIT_LOGINS_HOST] = {
+	[ZCIT_HIT_LOGINS_HOST] = { "max_logins_per_host_hits",
 		"connection closed at accept: max_logins_per_host", true },
-	[ZCIT_HIT_LOGIN_EVICTED] = {
+	[ZCIT_HIT_LOGIN_EVICTED] = { "login_evictions",
 		"login closed before its first request: max_logins", true },
-	[ZCIT_HIT_FIRST_PDU] = {
+	[ZCIT_HIT_FIRST_PDU] = { "first_pdu_timeouts",
 		"login closed: no request within first_pdu_timeout", false },
-	[ZCIT_HIT_LOGIN_TIMEOUT] = { "login timed out", false },
-	[ZCIT_HIT_LOGIN_REFUSED] = { "login refused", false },
-	[ZCIT_HIT_DISC_FULL] = {
+	[ZCIT_HIT_LOGIN_TIMEOUT] = { "login_timeouts", "login timed out",
+		false },
+	[ZCIT_HIT_LOGIN_REFUSED] = { "logins_refused_no_target",
+		"login refused", false },
+	[ZCIT_HIT_LOGIN_FAILED] = { "logins_failed", "login failed", false,
+		ZCIT_HIT_LOGIN_FAILED_BURST },
+	[ZCIT_HIT_DISC_FULL] = { "max_discovery_hits",
 		"discovery login refused: max_discovery", true },
-	[ZCIT_HIT_DISC_HOST] = {
+	[ZCIT_HIT_DISC_HOST] = { "max_discovery_per_host_hits",
 		"discovery login refused: max_discovery_per_host", true },
-	[ZCIT_HIT_DISC_IDLE] = {
+	[ZCIT_HIT_DISC_IDLE] = { "discovery_idle_timeouts",
 		"discovery session closed: discovery_idle_timeout", false },
-	[ZCIT_HIT_DISC_LOGIN] = { "discovery login", false },
-	[ZCIT_HIT_SESS_BUF] = {
+	[ZCIT_HIT_DISC_LOGIN] = { "discovery_logins", "discovery login",
+		false },
+	[ZCIT_HIT_SESS_BUF] = { "max_session_kib_hits",
 		"SCSI command answered TASK SET FULL: max_session_kib", true },
 };
 
@@ -159,7 +175,8 @@ int zcit_limits_init(void)
 	zcit_limits.max_discovery_per_host = max_discovery_per_host;
 	zcit_limits.discovery_idle = discovery_idle_timeout * HZ;
 	for (i = 0; i < ZCIT_NR_HITS; i++) {
-		ratelimit_state_init(&zcit_hit_rs[i], ZCIT_HIT_INTERVAL, 1);
+		ratelimit_state_init(&zcit_hit_rs[i], ZCIT_HIT_INTERVAL,
+				     zcit_hit_classes[i].burst ?: 1);
 		/* No "callbacks suppressed" lines: each line has the count. */
 		ratelimit_set_flags(&zcit_hit_rs[i], RATELIMIT_MSG_ON_RELEASE);
 	}
@@ -228,6 +245,17 @@ u32 zcit_hit_limit(enum zcit_hit hit)
 u64 zcit_hit_count(enum zcit_hit hit)
 {
 	return atomic64_read(&zcit_hits[hit]);
+}
+
+/**
+ * zcit_hit_name() - the name of a class, for its statistics file
+ * @hit: the class
+ *
+ * Return: a constant string.
+ */
+const char *zcit_hit_name(enum zcit_hit hit)
+{
+	return zcit_hit_classes[hit].name;
 }
 
 /**

@@ -172,9 +172,12 @@ static int __init zcit_init(void)
 	cpumask_copy(zcit_global.allowed_cpus, cpu_online_mask);
 	mutex_init(&zcit_global.disc_auth.lock);
 	zcit_configfs_init();
-	ret = zcit_conn_init(&zcit_ffp_ops);
+	ret = zcit_stat_init();
 	if (ret)
 		goto err_cpus;
+	ret = zcit_conn_init(&zcit_ffp_ops);
+	if (ret)
+		goto err_stat;
 
 	ret = target_register_template(&zcit_ops);
 	if (ret)
@@ -184,6 +187,8 @@ static int __init zcit_init(void)
 
 err_conn:
 	zcit_conn_exit();
+err_stat:
+	zcit_stat_exit();
 err_cpus:
 	free_cpumask_var(zcit_global.allowed_cpus);
 	return ret;
@@ -193,6 +198,7 @@ static void __exit zcit_exit(void)
 {
 	target_unregister_template(&zcit_ops);
 	zcit_conn_exit();
+	zcit_stat_exit();
 	free_cpumask_var(zcit_global.allowed_cpus);
 	pr_info("unregistered\n");
 }

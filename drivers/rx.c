@@ -240,7 +240,8 @@ static int zcit_rx_got_hdr(struct zcit_conn *conn)
 
 		/* RFC 7143 7.8: a header digest error drops the connection. */
 		if (memcmp(&d, conn->rx_hdr + hlen, ZCIT_DIGEST_LEN)) {
-			pr_warn_ratelimited("%pISpc: header digest error\n", &conn->peer);
+			pr_warn_ratelimited("%pISpc: header digest error: closing\n",
+					    &conn->peer);
 			return -EBADMSG;
 		}
 	}

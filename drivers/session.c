@@ -141,6 +141,10 @@ static u16 zcit_resolve(struct zcit_login *l)
 	return ZCIT_LS_OK;
 
 out_unlock:
+	/* A target of ours refused it: counted while it cannot go away. */
+	if (tpg)
+		zcit_stat_login_fail(tiqn, status, l->initiator_name,
+				     &conn->peer);
 	mutex_unlock(&zcit_cfg_mutex);
 	/* ffp.c logs the refusal, rate-limited. */
 	pr_debug("login from %pISpc: %s to %s refused (0x%04x)\n",

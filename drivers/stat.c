@@ -1,17 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * zcit LIO glue: fabric_statistics/ groups (the iSCSI MIB of RFC 4544 as
- * iscsi_target_mod lays it out under configfs).
+ * zcit LIO glue: statistics.
  *
- * The counters are kept by the login and session layers; until those
- * count anything, every counter reads 0 and the session table is empty.
+ * fabric_statistics/ groups: the iSCSI MIB of RFC 4544 as
+ * iscsi_target_mod lays it out under configfs, with its meanings
+ * (Documentation/statistics.md lists every counter and where zcit and
+ * iscsi_target_mod differ).  The counters are atomic64_t: the I/O path
+ * takes no lock; the "last failure" details, written on failures only,
+ * take the target's stats lock.
+ *
+ * What zcit sees that iscsi_target_mod does not (resource bounds hit,
+ * Rejects sent, connections ended and why) is counted module-wide in
+ * /sys/module/zcit/statistics/, out of the configfs tree rtslib walks.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/configfs.h>
+#include <linux/jiffies.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
 #include <linux/socket.h>
 #include <linux/sysfs.h>
 #include <target/target_core_base.h>
 #include <zcit/zcit.h>
+#include <zcit/conn.h>
+#include <zcit/session.h>
+#include <zcit/limits.h>
 
 /* RFC 4544 values iscsi_target_mod reports. */
 #define ZCIT_MIB_VERSION	0x00	/* iSCSI draft 20 = RFC 3720 */
@@ -78,9 +93,55 @@ static ssize_t zcit_stat_instance_sessions_show(struct config_item *item,
 			  atomic_read(&instance_tiqn(item)->nr_sessions));
 }
 CONFIGFS_ATTR_RO(zcit_stat_instance_, sessions);
-ZCIT_STAT_CONST(zcit_stat_instance_, fail_sess, 0);
-ZCIT_STAT_CONST(zcit_stat_instance_, fail_type, 0);
-ZCIT_STAT_STR(zcit_stat_instance_, fail_rem_name, "None");
+static u64 zcit_tcount(struct zcit_tiqn *tiqn, enum zcit_tstat i)
+{
+	return atomic64_read(&tiqn->st.count[i]);
+}
+
+/* A counter of the target, by &enum zcit_tstat. */
+#define ZCIT_STAT_COUNT(prefix, member, name, idx)			\
+static ssize_t prefix##name##_show(struct config_item *item, char *page) \
+{									\
+	return sysfs_emit(page, "%llu\n",				\
+			  zcit_tcount(member##_tiqn(item), idx));	\
+}									\
+CONFIGFS_ATTR_RO(prefix, name)
+
+/* RFC 4544 iscsiInstSsnFailures: sessions failed, any reason. */
+static ssize_t zcit_stat_instance_fail_sess_show(struct config_item *item,
+						 char *page)
+{
+	struct zcit_tiqn *tiqn = instance_tiqn(item);
+
+	return sysfs_emit(page, "%llu\n",
+			  zcit_tcount(tiqn, ZCIT_TS_DIGEST_ERRORS) +
+			  zcit_tcount(tiqn, ZCIT_TS_CXN_ERRORS) +
+			  zcit_tcount(tiqn, ZCIT_TS_FORMAT_ERRORS));
+}
+CONFIGFS_ATTR_RO(zcit_stat_instance_, fail_sess);
+
+static ssize_t zcit_stat_instance_fail_type_show(struct config_item *item,
+						 char *page)
+{
+	struct zcit_tiqn_stats *st = &instance_tiqn(item)->st;
+
+	return sysfs_emit(page, "%u\n", READ_ONCE(st->last_sess_fail_type));
+}
+CONFIGFS_ATTR_RO(zcit_stat_instance_, fail_type);
+
+static ssize_t zcit_stat_instance_fail_rem_name_show(struct config_item *item,
+						     char *page)
+{
+	struct zcit_tiqn_stats *st = &instance_tiqn(item)->st;
+	ssize_t ret;
+
+	spin_lock_bh(&st->lock);
+	ret = sysfs_emit(page, "%s\n", st->last_sess_fail_name[0] ?
+			 st->last_sess_fail_name : "None");
+	spin_unlock_bh(&st->lock);
+	return ret;
+}
+CONFIGFS_ATTR_RO(zcit_stat_instance_, fail_rem_name);
 ZCIT_STAT_CONST(zcit_stat_instance_, disc_time, ZCIT_MIB_DISC_TIME);
 ZCIT_STAT_STR(zcit_stat_instance_, description, ZCIT_MIB_DESCR);
 ZCIT_STAT_STR(zcit_stat_instance_, vendor, "zcit iSCSI-Target");
@@ -105,9 +166,11 @@ static struct configfs_attribute *zcit_stat_instance_attrs[] = {
 
 /* iscsi_sess_err/ */
 ZCIT_STAT_INST(zcit_stat_sess_err_, sess_err);
-ZCIT_STAT_CONST(zcit_stat_sess_err_, digest_errors, 0);
-ZCIT_STAT_CONST(zcit_stat_sess_err_, cxn_errors, 0);
-ZCIT_STAT_CONST(zcit_stat_sess_err_, format_errors, 0);
+ZCIT_STAT_COUNT(zcit_stat_sess_err_, sess_err, digest_errors,
+		ZCIT_TS_DIGEST_ERRORS);
+ZCIT_STAT_COUNT(zcit_stat_sess_err_, sess_err, cxn_errors, ZCIT_TS_CXN_ERRORS);
+ZCIT_STAT_COUNT(zcit_stat_sess_err_, sess_err, format_errors,
+		ZCIT_TS_FORMAT_ERRORS);
 
 static struct configfs_attribute *zcit_stat_sess_err_attrs[] = {
 	&zcit_stat_sess_err_attr_inst,
@@ -120,16 +183,69 @@ static struct configfs_attribute *zcit_stat_sess_err_attrs[] = {
 /* iscsi_tgt_attr/ */
 ZCIT_STAT_INST(zcit_stat_tgt_attr_, tgt_attr);
 ZCIT_STAT_CONST(zcit_stat_tgt_attr_, indx, ZCIT_MIB_NODE_INDEX);
-ZCIT_STAT_CONST(zcit_stat_tgt_attr_, login_fails, 0);
-ZCIT_STAT_CONST(zcit_stat_tgt_attr_, last_fail_time, 0);
-ZCIT_STAT_CONST(zcit_stat_tgt_attr_, last_fail_type, 0);
-ZCIT_STAT_STR(zcit_stat_tgt_attr_, fail_intr_name, "None");
+/* RFC 4544 iscsiTgtLoginFailures: every failed login, redirects too. */
+static ssize_t zcit_stat_tgt_attr_login_fails_show(struct config_item *item,
+						   char *page)
+{
+	struct zcit_tiqn *tiqn = tgt_attr_tiqn(item);
+
+	return sysfs_emit(page, "%llu\n",
+			  zcit_tcount(tiqn, ZCIT_TS_REDIRECTS) +
+			  zcit_tcount(tiqn, ZCIT_TS_AUTHORIZE_FAILS) +
+			  zcit_tcount(tiqn, ZCIT_TS_AUTHENTICATE_FAILS) +
+			  zcit_tcount(tiqn, ZCIT_TS_NEGOTIATE_FAILS) +
+			  zcit_tcount(tiqn, ZCIT_TS_OTHER_FAILS));
+}
+CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, login_fails);
+
+/* Hundredths of a second since boot, as iscsi_target_mod (0: none). */
+static ssize_t zcit_stat_tgt_attr_last_fail_time_show(struct config_item *item,
+						      char *page)
+{
+	struct zcit_tiqn_stats *st = &tgt_attr_tiqn(item)->st;
+	u64 t;
+
+	spin_lock_bh(&st->lock);
+	t = st->last_fail_time;
+	spin_unlock_bh(&st->lock);
+	return sysfs_emit(page, "%u\n", t ? (u32)(((u32)t - INITIAL_JIFFIES) *
+						  100 / HZ) : 0);
+}
+CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, last_fail_time);
+
+static ssize_t zcit_stat_tgt_attr_last_fail_type_show(struct config_item *item,
+						      char *page)
+{
+	struct zcit_tiqn_stats *st = &tgt_attr_tiqn(item)->st;
+
+	return sysfs_emit(page, "%u\n", READ_ONCE(st->last_fail_type));
+}
+CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, last_fail_type);
+
+static ssize_t zcit_stat_tgt_attr_fail_intr_name_show(struct config_item *item,
+						      char *page)
+{
+	struct zcit_tiqn_stats *st = &tgt_attr_tiqn(item)->st;
+	ssize_t ret;
+
+	spin_lock_bh(&st->lock);
+	ret = sysfs_emit(page, "%s\n", st->last_fail_name[0] ?
+			 st->last_fail_name : "None");
+	spin_unlock_bh(&st->lock);
+	return ret;
+}
+CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, fail_intr_name);
+
 static ssize_t zcit_stat_tgt_attr_fail_intr_addr_type_show(struct config_item *item,
 							   char *page)
 {
-	return sysfs_emit(page, "%s\n",
-			  tgt_attr_tiqn(item)->last_fail_addr.ss_family ==
-			  AF_INET6 ? "ipv6" : "ipv4");
+	struct zcit_tiqn_stats *st = &tgt_attr_tiqn(item)->st;
+	bool v6;
+
+	spin_lock_bh(&st->lock);
+	v6 = st->last_fail_addr.ss_family == AF_INET6;
+	spin_unlock_bh(&st->lock);
+	return sysfs_emit(page, "%s\n", v6 ? "ipv6" : "ipv4");
 }
 CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, fail_intr_addr_type);
 
@@ -137,7 +253,13 @@ CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, fail_intr_addr_type);
 static ssize_t zcit_stat_tgt_attr_fail_intr_addr_show(struct config_item *item,
 						      char *page)
 {
-	return sysfs_emit(page, "%pISc\n", &tgt_attr_tiqn(item)->last_fail_addr);
+	struct zcit_tiqn_stats *st = &tgt_attr_tiqn(item)->st;
+	ssize_t ret;
+
+	spin_lock_bh(&st->lock);
+	ret = sysfs_emit(page, "%pISc\n", &st->last_fail_addr);
+	spin_unlock_bh(&st->lock);
+	return ret;
 }
 CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, fail_intr_addr);
 
@@ -156,12 +278,15 @@ static struct configfs_attribute *zcit_stat_tgt_attr_attrs[] = {
 /* iscsi_login_stats/ */
 ZCIT_STAT_INST(zcit_stat_login_, login);
 ZCIT_STAT_CONST(zcit_stat_login_, indx, ZCIT_MIB_NODE_INDEX);
-ZCIT_STAT_CONST(zcit_stat_login_, accepts, 0);
-ZCIT_STAT_CONST(zcit_stat_login_, other_fails, 0);
-ZCIT_STAT_CONST(zcit_stat_login_, redirects, 0);
-ZCIT_STAT_CONST(zcit_stat_login_, authorize_fails, 0);
-ZCIT_STAT_CONST(zcit_stat_login_, authenticate_fails, 0);
-ZCIT_STAT_CONST(zcit_stat_login_, negotiate_fails, 0);
+ZCIT_STAT_COUNT(zcit_stat_login_, login, accepts, ZCIT_TS_ACCEPTS);
+ZCIT_STAT_COUNT(zcit_stat_login_, login, other_fails, ZCIT_TS_OTHER_FAILS);
+ZCIT_STAT_COUNT(zcit_stat_login_, login, redirects, ZCIT_TS_REDIRECTS);
+ZCIT_STAT_COUNT(zcit_stat_login_, login, authorize_fails,
+		ZCIT_TS_AUTHORIZE_FAILS);
+ZCIT_STAT_COUNT(zcit_stat_login_, login, authenticate_fails,
+		ZCIT_TS_AUTHENTICATE_FAILS);
+ZCIT_STAT_COUNT(zcit_stat_login_, login, negotiate_fails,
+		ZCIT_TS_NEGOTIATE_FAILS);
 
 static struct configfs_attribute *zcit_stat_login_attrs[] = {
 	&zcit_stat_login_attr_inst,
@@ -178,8 +303,10 @@ static struct configfs_attribute *zcit_stat_login_attrs[] = {
 /* iscsi_logout_stats/ */
 ZCIT_STAT_INST(zcit_stat_logout_, logout);
 ZCIT_STAT_CONST(zcit_stat_logout_, indx, ZCIT_MIB_NODE_INDEX);
-ZCIT_STAT_CONST(zcit_stat_logout_, normal_logouts, 0);
-ZCIT_STAT_CONST(zcit_stat_logout_, abnormal_logouts, 0);
+ZCIT_STAT_COUNT(zcit_stat_logout_, logout, normal_logouts,
+		ZCIT_TS_NORMAL_LOGOUTS);
+ZCIT_STAT_COUNT(zcit_stat_logout_, logout, abnormal_logouts,
+		ZCIT_TS_ABNORMAL_LOGOUTS);
 
 static struct configfs_attribute *zcit_stat_logout_attrs[] = {
 	&zcit_stat_logout_attr_inst,
@@ -190,14 +317,47 @@ static struct configfs_attribute *zcit_stat_logout_attrs[] = {
 };
 
 /*
- * acls/<initiator>/fabric_statistics/iscsi_sess_stats/: a row per active
- * session; with none, every file is empty, as in iscsi_target_mod.
+ * acls/<initiator>/fabric_statistics/iscsi_sess_stats/: the ACL's session
+ * (LIO core's nacl_sess: the newest one); with none, every file but inst
+ * is empty, as in iscsi_target_mod.
  */
-#define ZCIT_STAT_SESS(name)						\
+enum zcit_stat_sess_field {
+	ZCIT_SF_NODE = ZCIT_NR_SSTATS,
+	ZCIT_SF_INDX,
+};
+
+static ssize_t zcit_stat_sess_show(struct config_item *item, char *page,
+				   int field)
+{
+	struct zcit_nacl *nacl = container_of(to_config_group(item),
+					      struct zcit_nacl, sess_stats);
+	struct se_node_acl *se_nacl = &nacl->se_nacl;
+	struct se_session *se_sess;
+	struct zcit_sess *sess;
+	ssize_t ret = 0;
+
+	spin_lock_bh(&se_nacl->nacl_sess_lock);
+	se_sess = se_nacl->nacl_sess;
+	sess = se_sess ? se_sess->fabric_sess_ptr : NULL;
+	if (!sess)
+		goto out;
+	if (field == ZCIT_SF_NODE)
+		ret = sysfs_emit(page, "%u\n", ZCIT_MIB_NODE_INDEX);
+	else if (field == ZCIT_SF_INDX)
+		ret = sysfs_emit(page, "%u\n", sess->sid);
+	else
+		ret = sysfs_emit(page, "%llu\n",
+				 (u64)atomic64_read(&sess->stats[field]));
+out:
+	spin_unlock_bh(&se_nacl->nacl_sess_lock);
+	return ret;
+}
+
+#define ZCIT_STAT_SESS(name, field)					\
 static ssize_t zcit_stat_sess_##name##_show(struct config_item *item,	\
 					    char *page)			\
 {									\
-	return 0;							\
+	return zcit_stat_sess_show(item, page, field);			\
 }									\
 CONFIGFS_ATTR_RO(zcit_stat_sess_, name)
 
@@ -211,14 +371,14 @@ static ssize_t zcit_stat_sess_inst_show(struct config_item *item, char *page)
 }
 CONFIGFS_ATTR_RO(zcit_stat_sess_, inst);
 
-ZCIT_STAT_SESS(node);
-ZCIT_STAT_SESS(indx);
-ZCIT_STAT_SESS(cmd_pdus);
-ZCIT_STAT_SESS(rsp_pdus);
-ZCIT_STAT_SESS(txdata_octs);
-ZCIT_STAT_SESS(rxdata_octs);
-ZCIT_STAT_SESS(conn_digest_errors);
-ZCIT_STAT_SESS(conn_timeout_errors);
+ZCIT_STAT_SESS(node, ZCIT_SF_NODE);
+ZCIT_STAT_SESS(indx, ZCIT_SF_INDX);
+ZCIT_STAT_SESS(cmd_pdus, ZCIT_SS_CMD_PDUS);
+ZCIT_STAT_SESS(rsp_pdus, ZCIT_SS_RSP_PDUS);
+ZCIT_STAT_SESS(txdata_octs, ZCIT_SS_TXDATA);
+ZCIT_STAT_SESS(rxdata_octs, ZCIT_SS_RXDATA);
+ZCIT_STAT_SESS(conn_digest_errors, ZCIT_SS_DIGEST);
+ZCIT_STAT_SESS(conn_timeout_errors, ZCIT_SS_TIMEOUT);
 
 static struct configfs_attribute *zcit_stat_sess_attrs[] = {
 	&zcit_stat_sess_attr_inst,
@@ -283,4 +443,313 @@ void zcit_stat_init_nacl_group(struct zcit_nacl *nacl)
 {
 	zcit_stat_add(&nacl->sess_stats, "iscsi_sess_stats",
 		      &zcit_stat_sess_cit, &nacl->se_nacl.acl_fabric_stat_group);
+}
+
+/**
+ * zcit_stat_init_tiqn() - set up a new target's statistics
+ * @tiqn: the target, zeroed
+ */
+void zcit_stat_init_tiqn(struct zcit_tiqn *tiqn)
+{
+	spin_lock_init(&tiqn->st.lock);
+}
+
+/**
+ * zcit_login_status_text() - a login status in words, for the log
+ * @status: a ZCIT_LS_* value
+ *
+ * Return: a constant string.
+ */
+const char *zcit_login_status_text(u16 status)
+{
+	switch (status) {
+	case ZCIT_LS_AUTH_FAILED:
+		return "authentication failed";
+	case ZCIT_LS_FORBIDDEN:
+		return "initiator not allowed (no ACL)";
+	case ZCIT_LS_NOT_FOUND:
+		return "no such target behind this portal";
+	case ZCIT_LS_REMOVED:
+		return "target removed";
+	case ZCIT_LS_NO_VERSION:
+		return "unsupported iSCSI version";
+	case ZCIT_LS_TOO_MANY_CONNS:
+		return "too many connections in the session";
+	case ZCIT_LS_MISSING:
+		return "a required key is missing";
+	case ZCIT_LS_CONN_ADD:
+		return "connection cannot join the session (CID in use)";
+	case ZCIT_LS_NO_SESS_TYPE:
+		return "session type not supported";
+	case ZCIT_LS_NO_SESSION:
+		return "no such session to join";
+	case ZCIT_LS_INVALID_REQ:
+		return "invalid login request";
+	case ZCIT_LS_INIT_ERR:
+		return "negotiation failed (initiator error)";
+	case ZCIT_LS_UNAVAILABLE:
+		return "target unavailable (portal group disabled or busy)";
+	case ZCIT_LS_NO_RESOURCES:
+		return "out of resources";
+	case ZCIT_LS_TARGET_ERR:
+		return "target error";
+	default:
+		return "refused";
+	}
+}
+
+/**
+ * zcit_stat_login_fail() - count a failed login of a target
+ * @tiqn: the target
+ * @status: the ZCIT_LS_* status it was refused with; ZCIT_LS_INIT_ERR
+ *	for a login the initiator abandoned (closed, timed out)
+ * @initiator: its InitiatorName, or ""
+ * @peer: its address
+ *
+ * Classes as iscsi_target_mod's iscsit_collect_login_stats().  Any
+ * context.
+ */
+void zcit_stat_login_fail(struct zcit_tiqn *tiqn, u16 status,
+			  const char *initiator,
+			  const struct sockaddr_storage *peer)
+{
+	struct zcit_tiqn_stats *st = &tiqn->st;
+	enum zcit_tstat i;
+	u32 type;
+
+	if (status >> 8 == ISCSI_STATUS_CLS_REDIRECT) {
+		i = ZCIT_TS_REDIRECTS;
+		type = ZCIT_LOGIN_FAIL_REDIRECT;
+	} else if (status == ZCIT_LS_AUTH_FAILED) {
+		i = ZCIT_TS_AUTHENTICATE_FAILS;
+		type = ZCIT_LOGIN_FAIL_AUTHENTICATE;
+	} else if (status == ZCIT_LS_FORBIDDEN) {
+		i = ZCIT_TS_AUTHORIZE_FAILS;
+		type = ZCIT_LOGIN_FAIL_AUTHORIZE;
+	} else if (status == ZCIT_LS_INIT_ERR) {
+		i = ZCIT_TS_NEGOTIATE_FAILS;
+		type = ZCIT_LOGIN_FAIL_NEGOTIATE;
+	} else {
+		i = ZCIT_TS_OTHER_FAILS;
+		type = ZCIT_LOGIN_FAIL_OTHER;
+	}
+	zcit_tiqn_count(tiqn, i);
+	spin_lock_bh(&st->lock);
+	st->last_fail_type = type;
+	st->last_fail_time = get_jiffies_64();
+	strscpy(st->last_fail_name, initiator[0] ? initiator : "Unknown",
+		sizeof(st->last_fail_name));
+	st->last_fail_addr = *peer;
+	spin_unlock_bh(&st->lock);
+}
+
+/*
+ * A normal session failed (RFC 4544 iscsiInstSsnFailures): count it by
+ * type (ZCIT_SESS_ERR_*) and note it as the target's last.
+ */
+static void zcit_stat_sess_error(struct zcit_sess *sess, u32 type)
+{
+	struct zcit_tiqn *tiqn = sess->tpg->tiqn;
+	struct zcit_tiqn_stats *st = &tiqn->st;
+
+	zcit_tiqn_count(tiqn, type == ZCIT_SESS_ERR_DIGEST ?
+			ZCIT_TS_DIGEST_ERRORS : type == ZCIT_SESS_ERR_FORMAT ?
+			ZCIT_TS_FORMAT_ERRORS : ZCIT_TS_CXN_ERRORS);
+	spin_lock_bh(&st->lock);
+	st->last_sess_fail_type = type;
+	strscpy(st->last_sess_fail_name, sess->initiator_name,
+		sizeof(st->last_sess_fail_name));
+	spin_unlock_bh(&st->lock);
+}
+
+/*
+ * The module's own counters: /sys/module/zcit/statistics/<name>, one
+ * value a file.  Not under target/iscsi/ in configfs: rtslib lists every
+ * directory there and would take a new one for something of its own.
+ */
+enum zcit_mstat {
+	ZCIT_MS_REJECTS,
+	ZCIT_MS_DATA_DIGEST_REJECTS,
+	ZCIT_NR_MSTATS,
+};
+
+static const char *const zcit_mstat_names[ZCIT_NR_MSTATS] = {
+	[ZCIT_MS_REJECTS] = "rejects",
+	[ZCIT_MS_DATA_DIGEST_REJECTS] = "data_digest_rejects",
+};
+
+/* closed_<name>: connections that ended so, by &enum zcit_conn_why */
+static const char *const zcit_closed_names[ZCIT_NR_WHYS] = {
+	[ZCIT_WHY_LOGOUT] = "closed_logout",
+	[ZCIT_WHY_LOGIN_REFUSED] = "closed_login_refused",
+	[ZCIT_WHY_PROTOCOL] = "closed_protocol_error",
+	[ZCIT_WHY_DATA_DIGEST] = "closed_data_digest_error",
+	[ZCIT_WHY_BAD_PDU] = "closed_malformed_pdu",
+	[ZCIT_WHY_HDR_DIGEST] = "closed_header_digest_error",
+	[ZCIT_WHY_PEER] = "closed_by_initiator",
+	[ZCIT_WHY_SOCKET] = "closed_socket_error",
+	[ZCIT_WHY_NOMEM] = "closed_out_of_memory",
+	[ZCIT_WHY_LOGIN_TIMEOUT] = "closed_login_timeout",
+	[ZCIT_WHY_NOPIN_TIMEOUT] = "closed_nopin_timeout",
+	[ZCIT_WHY_DATAOUT_TIMEOUT] = "closed_dataout_timeout",
+	[ZCIT_WHY_TX_STALL] = "closed_tx_stall",
+	[ZCIT_WHY_CLOSED] = "closed_by_target",
+	[ZCIT_WHY_EVICTED] = "closed_evicted",
+	[ZCIT_WHY_IDLE] = "closed_idle",
+};
+
+#define ZCIT_NR_MFILES	(ZCIT_NR_HITS + ZCIT_NR_MSTATS + ZCIT_NR_WHYS)
+
+static atomic64_t zcit_mstats[ZCIT_NR_MSTATS];
+static atomic64_t zcit_closed[ZCIT_NR_WHYS];
+
+/**
+ * struct zcit_mattr - one file of /sys/module/zcit/statistics/
+ * @attr: the sysfs attribute
+ * @hit: a &enum zcit_hit count, or -1
+ * @count: else the counter
+ */
+struct zcit_mattr {
+	struct kobj_attribute attr;
+	int hit;
+	atomic64_t *count;
+};
+
+static struct zcit_mattr zcit_mattrs[ZCIT_NR_MFILES];
+static struct attribute *zcit_mattr_list[ZCIT_NR_MFILES + 1];
+static const struct attribute_group zcit_mattr_group = {
+	.attrs = zcit_mattr_list,
+};
+
+static struct kobject *zcit_stat_kobj;
+
+static ssize_t zcit_mattr_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *page)
+{
+	struct zcit_mattr *m = container_of(attr, struct zcit_mattr, attr);
+
+	return sysfs_emit(page, "%llu\n", m->hit >= 0 ?
+			  zcit_hit_count(m->hit) :
+			  (u64)atomic64_read(m->count));
+}
+
+static void zcit_mattr_set(int n, const char *name, int hit,
+			   atomic64_t *count)
+{
+	struct zcit_mattr *m = &zcit_mattrs[n];
+
+	sysfs_attr_init(&m->attr.attr);
+	m->attr.attr.name = name;
+	m->attr.attr.mode = 0444;
+	m->attr.show = zcit_mattr_show;
+	m->hit = hit;
+	m->count = count;
+	zcit_mattr_list[n] = &m->attr.attr;
+}
+
+/**
+ * zcit_stat_init() - create /sys/module/zcit/statistics/
+ *
+ * Return: 0 or -errno.
+ */
+int zcit_stat_init(void)
+{
+	int i, n = 0, ret;
+
+	for (i = 0; i < ZCIT_NR_HITS; i++)
+		zcit_mattr_set(n++, zcit_hit_name(i), i, NULL);
+	for (i = 0; i < ZCIT_NR_MSTATS; i++)
+		zcit_mattr_set(n++, zcit_mstat_names[i], -1, &zcit_mstats[i]);
+	for (i = 0; i < ZCIT_NR_WHYS; i++)
+		zcit_mattr_set(n++, zcit_closed_names[i], -1, &zcit_closed[i]);
+	zcit_stat_kobj = kobject_create_and_add("statistics",
+						&THIS_MODULE->mkobj.kobj);
+	if (!zcit_stat_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(zcit_stat_kobj, &zcit_mattr_group);
+	if (ret) {
+		kobject_put(zcit_stat_kobj);
+		zcit_stat_kobj = NULL;
+	}
+	return ret;
+}
+
+/**
+ * zcit_stat_exit() - remove /sys/module/zcit/statistics/
+ */
+void zcit_stat_exit(void)
+{
+	kobject_put(zcit_stat_kobj);
+}
+
+/**
+ * zcit_stat_reject() - count a Reject sent in Full Feature Phase
+ * @conn: the connection
+ * @reason: its reason (a data digest error also counts for the session)
+ */
+void zcit_stat_reject(struct zcit_conn *conn, u8 reason)
+{
+	atomic64_inc(&zcit_mstats[ZCIT_MS_REJECTS]);
+	if (reason != ISCSI_REASON_DATA_DIGEST_ERROR)
+		return;
+	atomic64_inc(&zcit_mstats[ZCIT_MS_DATA_DIGEST_REJECTS]);
+	zcit_sess_count(conn->sess, ZCIT_SS_DIGEST, 1);
+}
+
+/**
+ * zcit_stat_conn_end() - count how a connection ended
+ * @conn: the connection, in its io work, at its first zcit_conn_fail()
+ * @why: why it ends
+ * @text: @why in words
+ *
+ * A login a target of ours was resolved for that ends without a refusal
+ * is a failed login: abandoned by the initiator (closed, stalled, a bad
+ * PDU) a negotiation failure, as in iscsi_target_mod; ended by the target
+ * (TPG closed, no memory) another failure.  It gets its log line here; a
+ * normal session's connection that ends on a digest error, a timeout or
+ * a malformed PDU is a session error (iscsi_sess_err/).
+ */
+void zcit_stat_conn_end(struct zcit_conn *conn, enum zcit_conn_why why,
+			const char *text)
+{
+	struct zcit_login *l = conn->login;
+	struct zcit_sess *sess = conn->sess;
+
+	atomic64_inc(&zcit_closed[why]);
+	if (l) {
+		if (!conn->tpg || why == ZCIT_WHY_LOGIN_REFUSED || l->status)
+			return;
+		zcit_stat_login_fail(conn->tpg->tiqn,
+				     why == ZCIT_WHY_CLOSED ||
+				     why == ZCIT_WHY_NOMEM ?
+				     ZCIT_LS_TARGET_ERR : ZCIT_LS_INIT_ERR,
+				     l->initiator_name, &conn->peer);
+		/* A timeout has its line (conn.c), with the names. */
+		if (why != ZCIT_WHY_LOGIN_TIMEOUT)
+			zcit_hit(ZCIT_HIT_LOGIN_FAILED, &conn->peer,
+				 ": %s to %s: %s during login",
+				 l->initiator_name, l->target_name, text);
+		return;
+	}
+	if (!sess || !sess->tpg)
+		return;
+	switch (why) {
+	case ZCIT_WHY_HDR_DIGEST:
+		zcit_sess_count(sess, ZCIT_SS_DIGEST, 1);
+		fallthrough;
+	case ZCIT_WHY_DATA_DIGEST:
+		zcit_stat_sess_error(sess, ZCIT_SESS_ERR_DIGEST);
+		break;
+	case ZCIT_WHY_NOPIN_TIMEOUT:
+	case ZCIT_WHY_DATAOUT_TIMEOUT:
+		zcit_sess_count(sess, ZCIT_SS_TIMEOUT, 1);
+		zcit_stat_sess_error(sess, ZCIT_SESS_ERR_CXN_TIMEOUT);
+		break;
+	case ZCIT_WHY_BAD_PDU:
+	case ZCIT_WHY_PROTOCOL:
+		zcit_stat_sess_error(sess, ZCIT_SESS_ERR_FORMAT);
+		break;
+	default:
+		break;
+	}
 }

@@ -114,6 +114,7 @@ struct se_wwn *zcit_make_tiqn(struct target_fabric_configfs *tf,
 	tiqn->index = index;
 	strscpy(tiqn->name, name, sizeof(tiqn->name));
 	INIT_LIST_HEAD(&tiqn->tpgs);
+	zcit_stat_init_tiqn(tiqn);
 	mutex_lock(&zcit_cfg_mutex);
 	list_add_tail(&tiqn->node, &zcit_tiqns);
 	mutex_unlock(&zcit_cfg_mutex);

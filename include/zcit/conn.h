@@ -26,6 +26,9 @@ void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds);
 void zcit_conn_set_idle_timeout(struct zcit_conn *conn, unsigned long delay);
 void zcit_conn_enter_ffp(struct zcit_conn *conn);
 void zcit_conn_fail(struct zcit_conn *conn, enum zcit_conn_why why);
+/* stat.c: count how a connection ended */
+void zcit_stat_conn_end(struct zcit_conn *conn, enum zcit_conn_why why,
+			const char *text);
 void zcit_conn_arm_tick(struct zcit_conn *conn, unsigned long delay);
 
 #endif /* ZCIT_CONN_H */

@@ -55,7 +55,10 @@ extern struct zcit_limits zcit_limits;
  *	closed to make room for a new connection
  * @ZCIT_HIT_FIRST_PDU: no whole Login request within first_pdu_timeout
  * @ZCIT_HIT_LOGIN_TIMEOUT: a login not done within its login_timeout
- * @ZCIT_HIT_LOGIN_REFUSED: a login refused (a non-zero Login Response)
+ * @ZCIT_HIT_LOGIN_REFUSED: a login refused before a target was found (a
+ *	non-zero Login Response: no such target, a malformed request)
+ * @ZCIT_HIT_LOGIN_FAILED: a login to a target of ours failed: refused
+ *	(authentication, ACL, negotiation...) or abandoned by the initiator
  * @ZCIT_HIT_DISC_FULL: a discovery login refused: max_discovery
  * @ZCIT_HIT_DISC_HOST: ... max_discovery_per_host
  * @ZCIT_HIT_DISC_IDLE: a discovery session closed: discovery_idle_timeout
@@ -72,6 +75,7 @@ enum zcit_hit {
 	ZCIT_HIT_FIRST_PDU,
 	ZCIT_HIT_LOGIN_TIMEOUT,
 	ZCIT_HIT_LOGIN_REFUSED,
+	ZCIT_HIT_LOGIN_FAILED,
 	ZCIT_HIT_DISC_FULL,
 	ZCIT_HIT_DISC_HOST,
 	ZCIT_HIT_DISC_IDLE,
@@ -86,6 +90,7 @@ void zcit_hit(enum zcit_hit hit, const struct sockaddr_storage *peer,
 	      const char *fmt, ...);
 u64 zcit_hit_count(enum zcit_hit hit);
 u32 zcit_hit_limit(enum zcit_hit hit);
+const char *zcit_hit_name(enum zcit_hit hit);
 bool zcit_same_host(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
 

@@ -12,11 +12,32 @@
 #include <zcit/zcit.h>
 #include <zcit/login.h>
 #include <zcit/text.h>
+#include <zcit/transport.h>
 
 struct zcit_conn;
 
 /* CmdSNs a session may have counted as received ahead of ExpCmdSN. */
 #define ZCIT_SESS_SKIP_MAX	16
+
+/**
+ * enum zcit_sstat - a session's counters (iscsi_sess_stats/)
+ * @ZCIT_SS_CMD_PDUS: SCSI Command PDUs received
+ * @ZCIT_SS_RSP_PDUS: SCSI Response PDUs sent
+ * @ZCIT_SS_TXDATA: data octets sent (Data-In)
+ * @ZCIT_SS_RXDATA: data octets received (immediate data and Data-Out)
+ * @ZCIT_SS_DIGEST: PDUs received with a digest error
+ * @ZCIT_SS_TIMEOUT: connections ended by a timeout (NOP-In, Data-Out)
+ * @ZCIT_NR_SSTATS: how many
+ */
+enum zcit_sstat {
+	ZCIT_SS_CMD_PDUS,
+	ZCIT_SS_RSP_PDUS,
+	ZCIT_SS_TXDATA,
+	ZCIT_SS_RXDATA,
+	ZCIT_SS_DIGEST,
+	ZCIT_SS_TIMEOUT,
+	ZCIT_NR_SSTATS,
+};
 
 /**
  * struct zcit_sess - an iSCSI session
@@ -47,6 +68,7 @@ struct zcit_conn;
  * @lio_closed: LIO's close_session() returned (see zcit_sess_end())
  * @disc_node: a discovery session: in the list of them (session.c)
  * @peer: a discovery session: the initiator's address
+ * @stats: counters, by &enum zcit_sstat (no lock)
  */
 struct zcit_sess {
 	struct se_session *se_sess;
@@ -73,7 +95,15 @@ struct zcit_sess {
 	struct completion lio_closed;
 	struct list_head disc_node;
 	struct sockaddr_storage peer;
+	atomic64_t stats[ZCIT_NR_SSTATS];
 };
+
+/* Count @n for a session (any context, no lock). */
+static inline void zcit_sess_count(struct zcit_sess *sess, enum zcit_sstat i,
+				   u64 n)
+{
+	atomic64_add(n, &sess->stats[i]);
+}
 
 /**
  * struct zcit_sess_timeouts - the ACL's timeouts, in seconds (0: none)
@@ -102,6 +132,7 @@ ssize_t zcit_sess_info_show(struct se_node_acl *se_nacl, char *page);
 bool zcit_sess_nacl_params(struct se_node_acl *se_nacl, struct zcit_params *out);
 void zcit_close_session(struct se_session *se_sess);
 u32 zcit_sess_get_index(struct se_session *se_sess);
+void zcit_stat_reject(struct zcit_conn *conn, u8 reason);
 u32 zcit_sess_get_initiator_sid(struct se_session *se_sess, unsigned char *buf,
 				u32 size);
 

@@ -60,6 +60,7 @@ enum zcit_conn_event {
 	ZCIT_EV_TICK,		/* the tick timer fired */
 	ZCIT_EV_ASK_LOGOUT,	/* send an Async Message asking for logout */
 	ZCIT_EV_EVICT,		/* login slot taken back (max_logins) */
+	ZCIT_EV_PEER_CLOSED,	/* the socket left ESTABLISHED: FIN or RST */
 };
 
 /**
@@ -81,6 +82,7 @@ enum zcit_conn_event {
  * @ZCIT_WHY_EVICTED: closed before its first Login request to make room
  *	for another login (at once)
  * @ZCIT_WHY_IDLE: no PDU for its idle timeout (discovery; at once)
+ * @ZCIT_NR_WHYS: how many
  */
 enum zcit_conn_why {
 	ZCIT_WHY_LOGOUT,
@@ -99,6 +101,7 @@ enum zcit_conn_why {
 	ZCIT_WHY_CLOSED,
 	ZCIT_WHY_EVICTED,
 	ZCIT_WHY_IDLE,
+	ZCIT_NR_WHYS,
 };
 
 /**

@@ -40,6 +40,69 @@ struct zcit_stat_groups {
 };
 
 /**
+ * enum zcit_tstat - a target's counters (RFC 4544, as iscsi_target_mod
+ *	keeps them; Documentation/statistics.md)
+ * @ZCIT_TS_ACCEPTS: logins that reached Full Feature Phase
+ * @ZCIT_TS_OTHER_FAILS: logins that failed for another reason
+ * @ZCIT_TS_REDIRECTS: logins redirected (zcit redirects none)
+ * @ZCIT_TS_AUTHORIZE_FAILS: logins refused: initiator not allowed
+ * @ZCIT_TS_AUTHENTICATE_FAILS: logins refused: authentication failed
+ * @ZCIT_TS_NEGOTIATE_FAILS: logins refused in negotiation, or abandoned
+ * @ZCIT_TS_NORMAL_LOGOUTS: Logout requests closing the session
+ * @ZCIT_TS_ABNORMAL_LOGOUTS: Logout requests with another reason
+ * @ZCIT_TS_DIGEST_ERRORS: session errors: digest
+ * @ZCIT_TS_CXN_ERRORS: session errors: connection timeout
+ * @ZCIT_TS_FORMAT_ERRORS: session errors: malformed PDU
+ * @ZCIT_NR_TSTATS: how many
+ */
+enum zcit_tstat {
+	ZCIT_TS_ACCEPTS,
+	ZCIT_TS_OTHER_FAILS,
+	ZCIT_TS_REDIRECTS,
+	ZCIT_TS_AUTHORIZE_FAILS,
+	ZCIT_TS_AUTHENTICATE_FAILS,
+	ZCIT_TS_NEGOTIATE_FAILS,
+	ZCIT_TS_NORMAL_LOGOUTS,
+	ZCIT_TS_ABNORMAL_LOGOUTS,
+	ZCIT_TS_DIGEST_ERRORS,
+	ZCIT_TS_CXN_ERRORS,
+	ZCIT_TS_FORMAT_ERRORS,
+	ZCIT_NR_TSTATS,
+};
+
+/* RFC 4544 iscsiTgtLoginFailureType / iscsiInstLastSsnFailureType values */
+#define ZCIT_LOGIN_FAIL_OTHER		2
+#define ZCIT_LOGIN_FAIL_REDIRECT	3
+#define ZCIT_LOGIN_FAIL_AUTHORIZE	4
+#define ZCIT_LOGIN_FAIL_AUTHENTICATE	5
+#define ZCIT_LOGIN_FAIL_NEGOTIATE	6
+#define ZCIT_SESS_ERR_DIGEST		1
+#define ZCIT_SESS_ERR_CXN_TIMEOUT	2
+#define ZCIT_SESS_ERR_FORMAT		3
+
+/**
+ * struct zcit_tiqn_stats - a target's statistics
+ * @count: counters, by &enum zcit_tstat (no lock)
+ * @lock: protects the rest (failure paths only)
+ * @last_fail_type: ZCIT_LOGIN_FAIL_* of the last failed login
+ * @last_fail_time: jiffies_64 of it (0: none yet)
+ * @last_fail_name: its InitiatorName ("" if none)
+ * @last_fail_addr: its address
+ * @last_sess_fail_type: ZCIT_SESS_ERR_* of the last session error
+ * @last_sess_fail_name: InitiatorName of its session
+ */
+struct zcit_tiqn_stats {
+	atomic64_t count[ZCIT_NR_TSTATS];
+	spinlock_t lock;	/* see the kernel-doc above */
+	u32 last_fail_type;
+	u64 last_fail_time;
+	char last_fail_name[ZCIT_ISCSI_NAME_MAX + 1];
+	struct sockaddr_storage last_fail_addr;
+	u32 last_sess_fail_type;
+	char last_sess_fail_name[ZCIT_ISCSI_NAME_MAX + 1];
+};
+
+/**
  * struct zcit_tiqn - a target (one IQN under target/iscsi/)
  * @wwn: LIO's view
  * @name: the target name
@@ -47,7 +110,7 @@ struct zcit_stat_groups {
  * @tpgs: its &struct zcit_tpg, under zcit_cfg_mutex
  * @nr_portals: network portals in all its TPGs
  * @stats: fabric_statistics/ groups
- * @last_fail_addr: address of the last initiator refused at login
+ * @st: the statistics they show
  * @node: in zcit_tiqns
  * @nr_sessions: its normal sessions
  */
@@ -60,7 +123,7 @@ struct zcit_tiqn {
 	struct list_head tpgs;
 	u32 nr_portals;
 	struct zcit_stat_groups stats;
-	struct sockaddr_storage last_fail_addr;
+	struct zcit_tiqn_stats st;
 };
 
 /**
@@ -208,8 +271,21 @@ struct zcit_portal *zcit_portal_get(const struct sockaddr_storage *addr);
 void zcit_portal_put(struct zcit_portal *portal);
 const struct sockaddr_storage *zcit_portal_addr(const struct zcit_portal *portal);
 
-/* stat.c: fabric_statistics/ */
+/* stat.c: fabric_statistics/, the module's own counters */
 void zcit_stat_add_wwn_groups(struct se_wwn *wwn);
 void zcit_stat_init_nacl_group(struct zcit_nacl *nacl);
+void zcit_stat_init_tiqn(struct zcit_tiqn *tiqn);
+void zcit_stat_login_fail(struct zcit_tiqn *tiqn, u16 status,
+			  const char *initiator,
+			  const struct sockaddr_storage *peer);
+const char *zcit_login_status_text(u16 status);
+int zcit_stat_init(void);
+void zcit_stat_exit(void);
+
+/* Count one event of a target (any context, no lock). */
+static inline void zcit_tiqn_count(struct zcit_tiqn *tiqn, enum zcit_tstat i)
+{
+	atomic64_inc(&tiqn->st.count[i]);
+}
 
 #endif /* ZCIT_ZCIT_H */
