@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/sbitmap.h>
 #include <scsi/scsi_proto.h>
 #include <target/target_core_base.h>
@@ -25,6 +26,7 @@
 #include <zcit/session.h>
 #include <zcit/cmd.h>
 #include <zcit/limits.h>
+#include <zcit/trace.h>
 
 /* Tags beyond the CmdSN window: immediate commands and TMF requests. */
 #define ZCIT_EXTRA_TAGS		32
@@ -206,6 +208,9 @@ u32 zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb)
 	u32 edtl = se_cmd->data_length;
 	sense_reason_t reason = 0;
 
+	trace_zcit_cmd_start(cmd, cdb);
+	if (trace_zcit_cmd_done_enabled())
+		cmd->start_ns = ktime_get_ns();
 	if (target_submit_prep(se_cmd, cdb, NULL, 0, NULL, 0, NULL, 0,
 			       GFP_NOIO))
 		return 0;	/* LIO has queued the failure status */

@@ -30,6 +30,7 @@
 #include <zcit/conn.h>
 #include <zcit/limits.h>
 #include <zcit/names.h>
+#include <zcit/trace.h>
 
 /* Receive or send passes per run of the io work before it requeues. */
 #define ZCIT_IO_BUDGET		16
@@ -113,10 +114,12 @@ static void zcit_conn_queue_io(struct zcit_conn *conn)
 /*
  * The one place a connection's state changes: forward only (see the
  * diagram in Documentation/design.md).  Leaving the login phase gives
- * back its login slot.  Return: false if @conn is there or past already.
+ * back its login slot.  @why: the &enum zcit_conn_why of an end, or -1
+ * (for the zcit_conn_state tracepoint).  Return: false if @conn is there
+ * or past already.
  */
 static bool zcit_conn_set_state(struct zcit_conn *conn,
-				enum zcit_conn_state to)
+				enum zcit_conn_state to, int why)
 {
 	enum zcit_conn_state from;
 
@@ -137,6 +140,7 @@ static bool zcit_conn_set_state(struct zcit_conn *conn,
 	}
 	pr_debug("%pISpc: %s -> %s\n", &conn->peer, zcit_state_names[from],
 		 zcit_state_names[to]);
+	trace_zcit_conn_state(conn, from, to, why);
 	return true;
 }
 
@@ -217,15 +221,17 @@ void zcit_conn_fail(struct zcit_conn *conn, enum zcit_conn_why why)
 		return;
 	if (s < ZCIT_CONN_DRAINING) {
 		pr_debug("%pISpc: closing: %s\n", &conn->peer, w->text);
+		conn->why = why;
 		zcit_stat_conn_end(conn, why, w->text);
 	}
 	if (w->reject && s < ZCIT_CONN_DRAINING &&
 	    conn->ops->reject(conn, w->reject))
 		w = &zcit_whys[ZCIT_WHY_NOMEM];
-	if (w->drain && zcit_conn_set_state(conn, ZCIT_CONN_DRAINING))
+	if (w->drain &&
+	    zcit_conn_set_state(conn, ZCIT_CONN_DRAINING, w - zcit_whys))
 		return;
 	/* Dead: no callback, timer or kick queues the io work any more. */
-	zcit_conn_set_state(conn, ZCIT_CONN_DEAD);
+	zcit_conn_set_state(conn, ZCIT_CONN_DEAD, w - zcit_whys);
 	zcit_conn_set_callbacks(conn, false);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	queue_work(zcit_wq, &conn->release_work);
@@ -438,7 +444,7 @@ void zcit_conn_enter_ffp(struct zcit_conn *conn)
 	/* The handler only sets a bit and kicks us: no deadlock. */
 	del_timer_sync(&conn->login_timer);
 	clear_bit(ZCIT_EV_LOGIN_TIMEOUT, &conn->events);
-	zcit_conn_set_state(conn, ZCIT_CONN_FFP);
+	zcit_conn_set_state(conn, ZCIT_CONN_FFP, -1);
 	conn->last_rx = jiffies;
 	conn->last_tx = jiffies;
 	zcit_conn_arm_tick(conn, ZCIT_TICK);
@@ -459,10 +465,16 @@ static bool zcit_conn_tick(struct zcit_conn *conn)
 	    time_after(jiffies, conn->last_rx + conn->idle_timeout)) {
 		zcit_hit(ZCIT_HIT_DISC_IDLE, &conn->peer, " (%u s)",
 			 jiffies_to_msecs(conn->idle_timeout) / 1000);
+		trace_zcit_timeout(conn, ZCIT_TO_IDLE,
+				   jiffies_to_msecs(jiffies - conn->last_rx),
+				   ISCSI_RESERVED_TAG);
 		why = ZCIT_WHY_IDLE;
 	} else if (time_after(jiffies, conn->last_tx + zcit_limits.tx_stall * HZ)) {
 		pr_info_ratelimited("%pISpc: nothing sent for %u s, the initiator does not read: closing\n",
 				    &conn->peer, zcit_limits.tx_stall);
+		trace_zcit_timeout(conn, ZCIT_TO_TX_STALL,
+				   jiffies_to_msecs(jiffies - conn->last_tx),
+				   ISCSI_RESERVED_TAG);
 		why = ZCIT_WHY_TX_STALL;
 	} else if (conn->ops->tick(conn, &why)) {
 		return true;
@@ -497,6 +509,10 @@ static bool zcit_conn_events(struct zcit_conn *conn)
 			 named ? " to " : "",
 			 named ? (l->discovery ? "discovery" : l->target_name) :
 			 "");
+		trace_zcit_timeout(conn, conn->login_started ? ZCIT_TO_LOGIN :
+				   ZCIT_TO_FIRST_PDU,
+				   jiffies_to_msecs(jiffies - conn->accepted),
+				   ISCSI_RESERVED_TAG);
 		zcit_conn_fail(conn, ZCIT_WHY_LOGIN_TIMEOUT);
 		return false;
 	}
@@ -558,7 +574,8 @@ static void zcit_conn_io_work(struct work_struct *work)
 			conn->last_tx = jiffies;
 		if (zcit_conn_state(conn) == ZCIT_CONN_DRAINING &&
 		    list_empty(&conn->tx_list) && !conn->txp.total) {
-			zcit_conn_fail(conn, ZCIT_WHY_CLOSED);
+			/* Drained: it ends for the reason it began to. */
+			zcit_conn_fail(conn, conn->why);
 			return;
 		}
 	} while ((rx || tx) && --budget);
@@ -726,7 +743,7 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 	list_add_tail(&conn->node, &zcit_conns);
 	spin_unlock_bh(&zcit_conns_lock);
 	zcit_conn_set_callbacks(conn, true);
-	zcit_conn_set_state(conn, ZCIT_CONN_LOGIN);
+	zcit_conn_set_state(conn, ZCIT_CONN_LOGIN, -1);
 	pr_debug("connection from %pISpc to %pISpc\n", &conn->peer,
 		 &conn->local);
 	/* Data may have arrived before the callbacks were in place. */

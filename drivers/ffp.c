@@ -21,6 +21,7 @@
 #include <zcit/session.h>
 #include <zcit/ffp.h>
 #include <zcit/limits.h>
+#include <zcit/trace.h>
 
 static void zcit_ffp_fail(struct zcit_rx_act *act, enum zcit_conn_why why)
 {
@@ -50,6 +51,7 @@ static int zcit_ffp_reject(struct zcit_conn *conn, u8 reason)
 	if (!conn->sess)
 		return 0;	/* RFC 7143 11.17: Full Feature Phase only */
 	zcit_stat_reject(conn, reason);
+	trace_zcit_reject(conn, reason);
 	zcit_ffp_sn(conn, &sn, true);
 	zcit_build_reject(&rej, reason, &sn);
 	return zcit_conn_queue_pdu(conn, &rej, conn->rx_hdr, ZCIT_BHS_LEN);
@@ -158,6 +160,8 @@ static void zcit_ffp_login_pdu(struct zcit_conn *conn, struct zcit_rx_act *act)
 		zcit_ffp_fail(act, ZCIT_WHY_NOMEM);
 		return;
 	}
+	if (res != ZCIT_LOGIN_REPLY)
+		trace_zcit_login(conn, conn->login, &rsp);
 	if (res == ZCIT_LOGIN_FAIL) {
 		zcit_ffp_login_refused(conn, &rsp);
 		zcit_ffp_fail(act, ZCIT_WHY_LOGIN_REFUSED);
@@ -545,12 +549,15 @@ static void zcit_ffp_tmf(struct zcit_conn *conn, struct zcit_rx_act *act)
 
 	if (conn->sess->discovery)
 		return zcit_ffp_rej(act, ISCSI_REASON_PROTOCOL_ERROR);
+	trace_zcit_tmf_req(conn, req);
 	if (!zcit_cmd_tmf(conn, req, &response)) {
 		/* Poll for writes LIO aborts until it answers. */
 		conn->tmr_pending++;
 		zcit_conn_arm_tick(conn, ZCIT_TICK_TMF);
 		return;
 	}
+	trace_zcit_tmf_rsp(conn, req->itt, req->flags & ISCSI_FLAG_TM_FUNC_MASK,
+			   response);
 	zcit_ffp_sn(conn, &sn, true);
 	zcit_build_tm_rsp(&rsp, req->itt, response, &sn);
 	zcit_ffp_queued(act, zcit_conn_queue_pdu(conn, &rsp, NULL, 0));
@@ -689,6 +696,9 @@ static bool zcit_ffp_tick(struct zcit_conn *conn, enum zcit_conn_why *why)
 					    &conn->peer,
 					    be32_to_cpu((__force __be32)cmd->itt),
 					    t.dataout);
+			trace_zcit_timeout(conn, ZCIT_TO_DATAOUT,
+					   jiffies_to_msecs(jiffies - cmd->rx_last),
+					   be32_to_cpu((__force __be32)cmd->itt));
 			*why = ZCIT_WHY_DATAOUT_TIMEOUT;
 			return false;
 		}
@@ -697,6 +707,9 @@ static bool zcit_ffp_tick(struct zcit_conn *conn, enum zcit_conn_why *why)
 		    time_after(jiffies, conn->ping_sent + t.nopin_response * HZ)) {
 			pr_info_ratelimited("%pISpc: no answer to NOP-In for %u s: closing\n",
 					    &conn->peer, t.nopin_response);
+			trace_zcit_timeout(conn, ZCIT_TO_NOPIN,
+					   jiffies_to_msecs(jiffies - conn->ping_sent),
+					   ISCSI_RESERVED_TAG);
 			*why = ZCIT_WHY_NOPIN_TIMEOUT;
 			return false;
 		}
@@ -733,6 +746,7 @@ static void zcit_ffp_ask_logout(struct zcit_conn *conn)
 		return;
 	zcit_ffp_sn(conn, &sn, true);
 	zcit_build_async_logout(&msg, ZCIT_ASYNC_LOGOUT_WAIT, &sn);
+	trace_zcit_async(conn, &msg);
 	zcit_conn_queue_pdu(conn, &msg, NULL, 0);
 }
 

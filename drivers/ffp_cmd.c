@@ -20,6 +20,7 @@
 #include <zcit/compat.h>
 #include <zcit/session.h>
 #include <zcit/ffp.h>
+#include <zcit/trace.h>
 
 /**
  * zcit_ffp_sn() - sequence numbers for a PDU built now
@@ -341,14 +342,15 @@ static int zcit_ffp_build_status(struct zcit_conn *conn, struct zcit_cmd *cmd)
 static int zcit_ffp_build_tm_rsp(struct zcit_conn *conn, struct zcit_cmd *cmd)
 {
 	struct zcit_sn sn;
-	u8 *buf;
+	u8 *buf, response;
 
 	buf = zcit_ffp_txp_start(conn, cmd, true);
 	if (!buf)
 		return -ENOMEM;
+	response = zcit_cmd_tmf_response(cmd);
+	trace_zcit_tmf_rsp(conn, cmd->itt, cmd->tmf, response);
 	zcit_ffp_sn(conn, &sn, true);
-	zcit_build_tm_rsp((struct iscsi_tm_rsp *)buf, cmd->itt,
-			  zcit_cmd_tmf_response(cmd), &sn);
+	zcit_build_tm_rsp((struct iscsi_tm_rsp *)buf, cmd->itt, response, &sn);
 	zcit_txp_finish(conn, &cmd->tx_cur, 0, 0, 0);
 	return 1;
 }
@@ -404,6 +406,8 @@ void zcit_ffp_tx_done(struct zcit_conn *conn)
 
 	conn->tx_cmd = NULL;
 	if (cmd && conn->tx_last) {
+		if (trace_zcit_cmd_done_enabled() && cmd->tx != ZCIT_TX_TM_RSP)
+			trace_zcit_cmd_done(cmd);
 		zcit_ffp_cmd_detach(conn, cmd);
 		zcit_cmd_free(cmd);
 	}

@@ -58,6 +58,8 @@ enum {
  * @ref_cmdsn: RefCmdSN of an ABORT TASK
  * @ref_unseen: @ref_cmdsn was within the CmdSN window (not yet received)
  * @tmf: the TMF function
+ * @start_ns: when it went to LIO, for the zcit_cmd_done tracepoint (0
+ *	unless that was enabled then)
  * @sense: sense buffer
  */
 struct zcit_cmd {
@@ -84,6 +86,7 @@ struct zcit_cmd {
 	u32 buf_bytes;
 	bool ref_unseen;
 	u8 tmf;
+	u64 start_ns;
 	u8 sense[TRANSPORT_SENSE_BUFFER];
 };
 

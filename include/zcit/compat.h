@@ -71,4 +71,14 @@ static inline void zcit_page_frag_cache_drain(struct page_frag_cache *nc)
 }
 #endif
 
+/*
+ * 6.10 dropped the source argument of a trace event's __assign_str(): the
+ * one given to __string() is used.
+ */
+#ifdef ZCIT_HAVE_ASSIGN_STR_1
+#define ZCIT_ASSIGN_STR(dst, src)	__assign_str(dst)
+#else
+#define ZCIT_ASSIGN_STR(dst, src)	__assign_str(dst, src)
+#endif
+
 #endif /* ZCIT_COMPAT_H */

@@ -270,6 +270,7 @@ struct zcit_sess;
  * @rx_tail: padding and data digest
  * @rx_discard: bytes to read and drop
  * @rx_fail: why receiving ended the connection (with -ECANCELED)
+ * @why: why it ends, from the first zcit_conn_fail() on
  * @scratch: a page to read dropped bytes into
  * @tx_list: &struct zcit_tx waiting to be sent
  * @tx_queued: how many
@@ -349,6 +350,7 @@ struct zcit_conn {
 	u8 rx_tail[8];
 	u32 rx_discard;
 	enum zcit_conn_why rx_fail;
+	enum zcit_conn_why why;
 	struct page *scratch;
 	struct list_head tx_list;
 	u32 tx_queued;
