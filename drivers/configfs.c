@@ -202,6 +202,34 @@ struct configfs_attribute *zcit_tpg_base_attrs[] = {
 	NULL,
 };
 
+/*
+ * zcit_attr_use() - apply &zcit_attr_desc.use to a parsed attribute write
+ * @d: the attribute
+ * @v: the value
+ * @owner: the TPG ("<iqn> tpgt <n>") or ACL ("<iqn> acl <initiator>")
+ * @warned: one bit per attribute of its kind: warn once per module load
+ * @bit: this attribute's bit
+ *
+ * Return: 0 to store @v, -EINVAL to refuse it.
+ */
+static int zcit_attr_use(const struct zcit_attr_desc *d, s32 v,
+			 const char *owner, unsigned long *warned, int bit)
+{
+	const char *why = zcit_attr_unhonoured(d, v);
+
+	if (!why)
+		return 0;
+	if (d->use == ZCIT_AU_REFUSE) {
+		pr_warn("%s: attrib/%s=%d refused: %s\n", owner, d->name, v,
+			why);
+		return -EINVAL;
+	}
+	if (!test_and_set_bit(bit, warned))
+		pr_warn("%s: attrib/%s=%d accepted, with no effect: %s (warned once)\n",
+			owner, d->name, v, why);
+	return 0;
+}
+
 /* ---- tpgt_N/attrib/ ---- */
 
 static ssize_t zcit_tpg_attrib_show(struct config_item *item, char *page,
@@ -220,7 +248,15 @@ static ssize_t zcit_tpg_attrib_store(struct config_item *item,
 	s32 val;
 	int ret;
 
+	static unsigned long warned;
+	char owner[ZCIT_ISCSI_NAME_MAX + 16];
+
 	ret = zcit_attr_parse(&zcit_tpg_attrs[a], page, &val);
+	if (ret)
+		return ret;
+	snprintf(owner, sizeof(owner), "%s tpgt %u", tpg->tiqn->name,
+		 tpg->tpgt);
+	ret = zcit_attr_use(&zcit_tpg_attrs[a], val, owner, &warned, a);
 	if (ret)
 		return ret;
 
@@ -344,14 +380,22 @@ static ssize_t zcit_tpg_param_store(struct config_item *item,
 				    enum zcit_key key)
 {
 	struct zcit_tpg *tpg = to_zcit_tpg(param_to_tpg(item));
+	const char *why;
+	int len = min_t(size_t, count, 64);
 	int ret;
 
+	if (len && page[len - 1] == '\n')
+		len--;
 	mutex_lock(&tpg->lock);
-	ret = zcit_param_store(&tpg->params, key, page, count);
+	ret = zcit_param_set(&tpg->params, key, page, count, &why);
 	mutex_unlock(&tpg->lock);
-	if (ret)
-		pr_debug("rejected %s=\"%.*s\"\n", zcit_key_name(key),
-			 (int)min_t(size_t, count, 64), page);
+	if (why)
+		pr_warn("%s tpgt %u: param/%s=%.*s refused: %s\n",
+			tpg->tiqn->name, tpg->tpgt, zcit_key_name(key), len,
+			page, why);
+	else if (ret)
+		pr_debug("rejected %s=\"%.*s\"\n", zcit_key_name(key), len,
+			 page);
 	return ret ? ret : count;
 }
 
@@ -561,7 +605,16 @@ static ssize_t zcit_nacl_attrib_store(struct config_item *item,
 	s32 val;
 	int ret;
 
+	static unsigned long warned;
+	char owner[2 * ZCIT_ISCSI_NAME_MAX + 8];
+
 	ret = zcit_attr_parse(&zcit_nacl_attrs[a], page, &val);
+	if (ret)
+		return ret;
+	snprintf(owner, sizeof(owner), "%s acl %s",
+		 to_zcit_tpg(nacl->se_nacl.se_tpg)->tiqn->name,
+		 nacl->se_nacl.initiatorname);
+	ret = zcit_attr_use(&zcit_nacl_attrs[a], val, owner, &warned, a);
 	if (ret)
 		return ret;
 	WRITE_ONCE(nacl->attrib[a], val);

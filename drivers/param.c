@@ -30,6 +30,12 @@ struct zcit_key_desc {
 };
 
 /* RFC 7143 section 13 for the ranges; iscsi_target_mod for the defaults. */
+/* What zcit does instead, for the log line of a refused value. */
+#define ZCIT_UNUSED_AS_LIO \
+	"stored and unused, as in iscsi_target_mod"
+#define ZCIT_ERL0_ONLY \
+	"zcit runs at ErrorRecoveryLevel 0 only"
+
 static const struct zcit_key_desc zcit_keys[ZCIT_NR_KEYS] = {
 	[ZCIT_KEY_AUTHMETHOD] = { "AuthMethod", "CHAP,None", ZCIT_T_AUTH },
 	[ZCIT_KEY_HEADERDIGEST] = { "HeaderDigest", "CRC32C,None",
@@ -218,6 +224,57 @@ int zcit_param_check(enum zcit_key key, const char *value)
 	return -EINVAL;
 }
 
+/**
+ * zcit_param_unhonoured() - why zcit cannot honour a valid value of a key
+ * @key: the key
+ * @value: a value zcit_param_check() accepted
+ *
+ * zcit runs at ErrorRecoveryLevel 0, takes data PDUs and sequences in
+ * order, has no markers (RFC 7143 13.25 made them obsolete) and
+ * authenticates with CHAP only.  Values that ask for more are valid
+ * RFC 7143 values that iscsi_target_mod stores, but zcit could only
+ * negotiate them down without a word; none of them is in a configuration
+ * iscsi_target_mod saves by default.
+ *
+ * Return: NULL if zcit honours @value for @key, else what zcit does
+ * instead, for the log line of the refusal.
+ */
+const char *zcit_param_unhonoured(enum zcit_key key, const char *value)
+{
+	const char *s = value;
+
+	switch (key) {
+	case ZCIT_KEY_ERRORRECOVERYLEVEL:
+		return strcmp(value, "0") ? ZCIT_ERL0_ONLY : NULL;
+	case ZCIT_KEY_DATAPDUINORDER:
+	case ZCIT_KEY_DATASEQUENCEINORDER:
+		return strcmp(value, "Yes") ?
+		       "zcit takes data PDUs and sequences in order only" : NULL;
+	case ZCIT_KEY_IFMARKER:
+	case ZCIT_KEY_OFMARKER:
+		return strcmp(value, "No") ?
+		       "zcit has no markers (RFC 7143 13.25)" : NULL;
+	case ZCIT_KEY_IFMARKINT:
+	case ZCIT_KEY_OFMARKINT:
+		return strcmp(value, "Reject") ?
+		       "zcit has no markers (RFC 7143 13.25)" : NULL;
+	case ZCIT_KEY_AUTHMETHOD:
+		for (;;) {
+			const char *comma = strchr(s, ',');
+			size_t len = comma ? comma - s : strlen(s);
+
+			if (!(len == 4 && !strncmp(s, "CHAP", 4)) &&
+			    !(len == 4 && !strncmp(s, "None", 4)))
+				return "zcit authenticates with CHAP or None only";
+			if (!comma)
+				return NULL;
+			s = comma + 1;
+		}
+	default:
+		return NULL;
+	}
+}
+
 /*
  * Copy a configfs write buffer into @dst, dropping one trailing newline.
  * Return: the copied length, or -EINVAL if it does not fit or holds a NUL.
@@ -261,6 +318,49 @@ int zcit_param_store(struct zcit_params *p, enum zcit_key key,
 		return ret;
 	strscpy(p->val[key], tmp, sizeof(p->val[key]));
 	return 0;
+}
+
+/**
+ * zcit_param_set() - zcit_param_store() of a value zcit honours
+ * @p: the parameter set
+ * @key: the key written
+ * @buf: the bytes written (not NUL-terminated; one trailing newline allowed)
+ * @count: how many bytes
+ * @why: set to what zcit does instead when a valid value is refused
+ *	(zcit_param_unhonoured()), else to NULL
+ *
+ * What the configfs files use; zcit_param_store() alone takes any valid
+ * value, so that KUnit can check the login engine against all of them.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int zcit_param_set(struct zcit_params *p, enum zcit_key key,
+		   const char *buf, size_t count, const char **why)
+{
+	char tmp[ZCIT_PARAM_MAX_LEN + 1];
+
+	*why = NULL;
+	if (key < ZCIT_NR_KEYS &&
+	    zcit_copy_store(tmp, sizeof(tmp), buf, count) >= 0 &&
+	    !zcit_param_check(key, tmp)) {
+		*why = zcit_param_unhonoured(key, tmp);
+		if (*why)
+			return -EINVAL;
+	}
+	return zcit_param_store(p, key, buf, count);
+}
+
+/**
+ * zcit_attr_unhonoured() - why an attribute's value has no effect
+ * @d: the attribute's description
+ * @v: a value zcit_attr_parse() accepted
+ *
+ * Return: NULL if @v has its effect (or is the default), else what zcit
+ * does instead; &zcit_attr_desc.use says whether to refuse or warn.
+ */
+const char *zcit_attr_unhonoured(const struct zcit_attr_desc *d, s32 v)
+{
+	return d->use != ZCIT_AU_HONOURED && v != d->def ? d->why : NULL;
 }
 
 /**
@@ -316,7 +416,8 @@ int zcit_params_set_authentication(struct zcit_params *p, bool enforce)
 const struct zcit_attr_desc zcit_tpg_attrs[ZCIT_NR_TPG_ATTRS] = {
 	[ZCIT_TA_AUTHENTICATION] = { "authentication", 1, 0, 1 },
 	[ZCIT_TA_LOGIN_TIMEOUT] = { "login_timeout", 15, 5, 30 },
-	[ZCIT_TA_NETIF_TIMEOUT] = { "netif_timeout", 2, 2, 15 },
+	[ZCIT_TA_NETIF_TIMEOUT] = { "netif_timeout", 2, 2, 15, 0, false,
+				    ZCIT_AU_WARN, ZCIT_UNUSED_AS_LIO },
 	[ZCIT_TA_GENERATE_NODE_ACLS] = { "generate_node_acls", 0, 0, 1 },
 	[ZCIT_TA_DEFAULT_CMDSN_DEPTH] = { "default_cmdsn_depth", 64, 1,
 					  ZCIT_CMDSN_DEPTH_MAX },
@@ -326,30 +427,38 @@ const struct zcit_attr_desc zcit_tpg_attrs[ZCIT_NR_TPG_ATTRS] = {
 	[ZCIT_TA_PROD_MODE_WRITE_PROTECT] = { "prod_mode_write_protect",
 					      0, 0, 1 },
 	[ZCIT_TA_DEMO_MODE_DISCOVERY] = { "demo_mode_discovery", 1, 0, 1 },
-	[ZCIT_TA_DEFAULT_ERL] = { "default_erl", 0, 0, 2 },
-	[ZCIT_TA_T10_PI] = { "t10_pi", 0, 0, 1 },
+	[ZCIT_TA_DEFAULT_ERL] = { "default_erl", 0, 0, 2, 0, false,
+				  ZCIT_AU_REFUSE, ZCIT_ERL0_ONLY },
+	[ZCIT_TA_T10_PI] = { "t10_pi", 0, 0, 1, 0, false, ZCIT_AU_WARN,
+			     "iscsi_target_mod uses it for iSER only; zcit serves TCP" },
 	[ZCIT_TA_FABRIC_PROT_TYPE] = { "fabric_prot_type", 0, 0, 3,
 				       BIT(0) | BIT(1) | BIT(3) },
 	[ZCIT_TA_TPG_ENABLED_SENDTARGETS] = { "tpg_enabled_sendtargets",
 					      1, 0, 1 },
-	[ZCIT_TA_LOGIN_KEYS_WORKAROUND] = { "login_keys_workaround", 1, 0, 1 },
+	[ZCIT_TA_LOGIN_KEYS_WORKAROUND] = { "login_keys_workaround", 1, 0, 1,
+		0, false, ZCIT_AU_WARN,
+		"zcit proposes no key the initiator did not offer" },
 };
 
 /* iscsi_target_mod's iscsit_na_*() ranges (iscsi_target_core.h NA_*). */
 const struct zcit_attr_desc zcit_nacl_attrs[ZCIT_NR_NACL_ATTRS] = {
 	[ZCIT_NA_DATAOUT_TIMEOUT] = { "dataout_timeout", 3, 2, 60 },
 	[ZCIT_NA_DATAOUT_TIMEOUT_RETRIES] = { "dataout_timeout_retries",
-					      5, 1, 15 },
-	[ZCIT_NA_DEFAULT_ERL] = { "default_erl", 0, 0, 2 },
+		5, 1, 15, 0, false, ZCIT_AU_WARN,
+		"at ErrorRecoveryLevel 0 a dataout_timeout ends the connection" },
+	[ZCIT_NA_DEFAULT_ERL] = { "default_erl", 0, 0, 2, 0, false,
+				  ZCIT_AU_REFUSE, ZCIT_ERL0_ONLY },
 	/* 0 turns NOP-In pings off; otherwise 3..60 s. */
 	[ZCIT_NA_NOPIN_TIMEOUT] = { "nopin_timeout", 15, 3, 60, 0, true },
 	[ZCIT_NA_NOPIN_RESPONSE_TIMEOUT] = { "nopin_response_timeout",
 					     30, 3, 60 },
 	[ZCIT_NA_RANDOM_DATAIN_PDU_OFFSETS] = { "random_datain_pdu_offsets",
-						0, 0, 1 },
+		0, 0, 1, 0, false, ZCIT_AU_WARN, ZCIT_UNUSED_AS_LIO },
 	[ZCIT_NA_RANDOM_DATAIN_SEQ_OFFSETS] = { "random_datain_seq_offsets",
-						0, 0, 1 },
-	[ZCIT_NA_RANDOM_R2T_OFFSETS] = { "random_r2t_offsets", 0, 0, 1 },
+		0, 0, 1, 0, false, ZCIT_AU_WARN, ZCIT_UNUSED_AS_LIO },
+	[ZCIT_NA_RANDOM_R2T_OFFSETS] = { "random_r2t_offsets", 0, 0, 1, 0,
+					 false, ZCIT_AU_WARN,
+					 ZCIT_UNUSED_AS_LIO },
 	[ZCIT_NA_AUTHENTICATION] = { "authentication", ZCIT_NA_AUTH_INHERITED,
 				     ZCIT_NA_AUTH_INHERITED, 1 },
 };

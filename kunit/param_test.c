@@ -832,6 +832,94 @@ static void zcit_param_test_auth_null_shown(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, zcit_auth_value(a, ZCIT_AUTH_F_USERID), "NULL");
 }
 
+/* zcit_param_set(): valid values zcit cannot honour are refused, with why. */
+static void zcit_param_test_set_unhonoured(struct kunit *test)
+{
+	static const struct {
+		enum zcit_key key;
+		const char *val;
+		bool refused;
+	} cases[] = {
+		{ ZCIT_KEY_ERRORRECOVERYLEVEL, "0", false },
+		{ ZCIT_KEY_ERRORRECOVERYLEVEL, "1", true },
+		{ ZCIT_KEY_ERRORRECOVERYLEVEL, "2", true },
+		{ ZCIT_KEY_DATAPDUINORDER, "Yes", false },
+		{ ZCIT_KEY_DATAPDUINORDER, "No", true },
+		{ ZCIT_KEY_DATASEQUENCEINORDER, "No", true },
+		{ ZCIT_KEY_IFMARKER, "No", false },
+		{ ZCIT_KEY_IFMARKER, "Yes", true },
+		{ ZCIT_KEY_OFMARKER, "Yes", true },
+		{ ZCIT_KEY_IFMARKINT, "Reject", false },
+		{ ZCIT_KEY_OFMARKINT, "2048~65535", true },
+		{ ZCIT_KEY_AUTHMETHOD, "CHAP,None", false },
+		{ ZCIT_KEY_AUTHMETHOD, "None", false },
+		{ ZCIT_KEY_AUTHMETHOD, "CHAP", false },
+		{ ZCIT_KEY_AUTHMETHOD, "CHAP,SRP", true },
+		{ ZCIT_KEY_AUTHMETHOD, "KRB5", true },
+		{ ZCIT_KEY_MAXOUTSTANDINGR2T, "4", false },
+		{ ZCIT_KEY_DEFAULTTIME2WAIT, "5", false },
+	};
+	struct zcit_params *p = alloc_params(test);
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *v = cases[i].val;
+		int ret = zcit_param_set(p, cases[i].key,
+					 zt_exact(test, v, strlen(v)),
+					 strlen(v), &why);
+
+		KUNIT_EXPECT_EQ_MSG(test, ret, cases[i].refused ? -EINVAL : 0,
+				    "%s=%s", zcit_key_name(cases[i].key), v);
+		KUNIT_EXPECT_EQ_MSG(test, !!why, cases[i].refused, "%s=%s",
+				    zcit_key_name(cases[i].key), v);
+		if (!cases[i].refused)
+			KUNIT_EXPECT_STREQ(test, p->val[cases[i].key], v);
+	}
+	/* A refused value keeps the old one. */
+	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_ERRORRECOVERYLEVEL], "0");
+	KUNIT_EXPECT_STREQ(test, p->val[ZCIT_KEY_DATAPDUINORDER], "Yes");
+	/* An invalid value is refused without a "why", as before. */
+	KUNIT_EXPECT_EQ(test, zcit_param_set(p, ZCIT_KEY_ERRORRECOVERYLEVEL,
+					     "3", 1, &why), -EINVAL);
+	KUNIT_EXPECT_NULL(test, why);
+	/* One trailing newline, as echo writes. */
+	KUNIT_EXPECT_EQ(test, zcit_param_set(p, ZCIT_KEY_IFMARKER, "Yes\n", 4,
+					     &why), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, why);
+	/* zcit_param_store() still takes them (the login engine's tests). */
+	KUNIT_EXPECT_EQ(test, store(test, p, ZCIT_KEY_ERRORRECOVERYLEVEL, "2"), 0);
+}
+
+/* zcit_attr_unhonoured(): the default is always honoured. */
+static void zcit_param_test_attr_unhonoured(struct kunit *test)
+{
+	const struct zcit_attr_desc *t = zcit_tpg_attrs, *n = zcit_nacl_attrs;
+	int a;
+
+	KUNIT_EXPECT_EQ(test, t[ZCIT_TA_DEFAULT_ERL].use, ZCIT_AU_REFUSE);
+	KUNIT_EXPECT_EQ(test, n[ZCIT_NA_DEFAULT_ERL].use, ZCIT_AU_REFUSE);
+	KUNIT_EXPECT_NOT_NULL(test, zcit_attr_unhonoured(&t[ZCIT_TA_DEFAULT_ERL], 1));
+	KUNIT_EXPECT_NULL(test, zcit_attr_unhonoured(&t[ZCIT_TA_DEFAULT_ERL], 0));
+	KUNIT_EXPECT_EQ(test, t[ZCIT_TA_T10_PI].use, ZCIT_AU_WARN);
+	KUNIT_EXPECT_NOT_NULL(test, zcit_attr_unhonoured(&t[ZCIT_TA_T10_PI], 1));
+	KUNIT_EXPECT_NOT_NULL(test,
+			      zcit_attr_unhonoured(&t[ZCIT_TA_LOGIN_KEYS_WORKAROUND], 0));
+	KUNIT_EXPECT_NOT_NULL(test,
+			      zcit_attr_unhonoured(&n[ZCIT_NA_DATAOUT_TIMEOUT_RETRIES], 3));
+	KUNIT_EXPECT_NULL(test,
+			  zcit_attr_unhonoured(&n[ZCIT_NA_DATAOUT_TIMEOUT_RETRIES], 5));
+	KUNIT_EXPECT_NULL(test, zcit_attr_unhonoured(&t[ZCIT_TA_LOGIN_TIMEOUT], 30));
+	for (a = 0; a < ZCIT_NR_TPG_ATTRS; a++) {
+		KUNIT_EXPECT_NULL(test, zcit_attr_unhonoured(&t[a], t[a].def));
+		KUNIT_EXPECT_EQ(test, !!t[a].why, t[a].use != ZCIT_AU_HONOURED);
+	}
+	for (a = 0; a < ZCIT_NR_NACL_ATTRS; a++) {
+		KUNIT_EXPECT_NULL(test, zcit_attr_unhonoured(&n[a], n[a].def));
+		KUNIT_EXPECT_EQ(test, !!n[a].why, n[a].use != ZCIT_AU_HONOURED);
+	}
+}
+
 static struct kunit_case zcit_param_test_cases[] = {
 	KUNIT_CASE(zcit_param_test_defaults),
 	KUNIT_CASE(zcit_param_test_key_names),
@@ -851,6 +939,8 @@ static struct kunit_case zcit_param_test_cases[] = {
 	KUNIT_CASE(zcit_param_test_auth_store),
 	KUNIT_CASE(zcit_param_test_auth_length),
 	KUNIT_CASE(zcit_param_test_auth_mutual),
+	KUNIT_CASE(zcit_param_test_set_unhonoured),
+	KUNIT_CASE(zcit_param_test_attr_unhonoured),
 	{}
 };
 

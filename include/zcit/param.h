@@ -54,6 +54,9 @@ const char *zcit_key_name(enum zcit_key key);
 int zcit_key_lookup(const char *name);
 void zcit_params_init(struct zcit_params *p);
 int zcit_param_check(enum zcit_key key, const char *value);
+const char *zcit_param_unhonoured(enum zcit_key key, const char *value);
+int zcit_param_set(struct zcit_params *p, enum zcit_key key,
+		   const char *buf, size_t count, const char **why);
 int zcit_param_store(struct zcit_params *p, enum zcit_key key,
 		     const char *buf, size_t count);
 int zcit_params_set_authentication(struct zcit_params *p, bool enforce);
@@ -95,6 +98,21 @@ enum zcit_nacl_attr {
 #define ZCIT_NA_AUTH_INHERITED	(-1)
 
 /**
+ * enum zcit_attr_use - what zcit does with an attribute's values
+ * @ZCIT_AU_HONOURED: every accepted value has its effect
+ * @ZCIT_AU_REFUSE: only the default has an effect; other values are
+ *	refused (none is in a configuration iscsi_target_mod saves by default)
+ * @ZCIT_AU_WARN: the value is stored but unused (as in iscsi_target_mod,
+ *	or it could not apply to zcit); another value than the default is
+ *	accepted, so that saved configurations restore, with a one-time warning
+ */
+enum zcit_attr_use {
+	ZCIT_AU_HONOURED,
+	ZCIT_AU_REFUSE,
+	ZCIT_AU_WARN,
+};
+
+/**
  * struct zcit_attr_desc - name, default and accepted values of an attribute
  * @name: the configfs file name
  * @def: the default value
@@ -102,6 +120,8 @@ enum zcit_nacl_attr {
  * @max: largest accepted value
  * @mask: when non-zero, a value v is accepted only if (1 << v) & mask
  * @zero_ok: 0 is accepted too (it switches the feature off)
+ * @use: what zcit does with a value other than @def
+ * @why: for %ZCIT_AU_REFUSE and %ZCIT_AU_WARN, what zcit does instead
  */
 struct zcit_attr_desc {
 	const char *name;
@@ -110,12 +130,15 @@ struct zcit_attr_desc {
 	s32 max;
 	u32 mask;
 	bool zero_ok;
+	enum zcit_attr_use use;
+	const char *why;
 };
 
 extern const struct zcit_attr_desc zcit_tpg_attrs[ZCIT_NR_TPG_ATTRS];
 extern const struct zcit_attr_desc zcit_nacl_attrs[ZCIT_NR_NACL_ATTRS];
 
 int zcit_attr_parse(const struct zcit_attr_desc *d, const char *buf, s32 *out);
+const char *zcit_attr_unhonoured(const struct zcit_attr_desc *d, s32 v);
 
 /* Deepest CmdSN window an ACL or TPG may ask for (iscsi_target_mod's). */
 #define ZCIT_CMDSN_DEPTH_MAX	512

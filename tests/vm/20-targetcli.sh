@@ -3,7 +3,8 @@
 # Stock targetcli-fb drives zcit: every backstore type, a target with
 # portals, LUNs, ACLs with mapped LUNs and CHAP; saveconfig, clearconfig,
 # restoreconfig give the same tree; a configuration saved under
-# iscsi_target_mod restores onto zcit; rmmod zcit succeeds afterwards.
+# iscsi_target_mod restores onto zcit, with no setting refused or warned
+# about; rmmod zcit succeeds afterwards.
 # zcit-vm: blk-disk=64M scsi-disk=64M timeout=400
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
@@ -108,6 +109,13 @@ if tcli_ok "restoreconfig $work/lio.json"; then
 	fi
 else
 	t_fail lio-config-restores-on-zcit "$(tail -n 20 $work/tcli.log)"
+fi
+# ... and every value it holds is one zcit honours (63-settings.sh has the
+# values it refuses or warns about).
+if dmesg | grep -E 'zcit: .*(refused|with no effect)' >$work/warn.log; then
+	t_fail lio-config-no-warning "$(cat $work/warn.log)"
+else
+	t_pass lio-config-no-warning
 fi
 t_check zcit-final-clear tcli_ok "clearconfig confirm=True"
 rmdir $CFS/iscsi 2>/dev/null

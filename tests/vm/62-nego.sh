@@ -33,11 +33,10 @@
 #  digests     HeaderDigest and DataDigest CRC32C only (the initiators
 #              offer CRC32C,None, raw-lib None,CRC32C for HeaderDigest)
 #  misc        MaxOutstandingR2T 4, DefaultTime2Wait 5,
-#              DefaultTime2Retain 10, TargetAlias "nego alias",
-#              DataPDUInOrder No, DataSequenceInOrder No; the ACL's
-#              default_erl 1 (raw-oi offers ErrorRecoveryLevel 1 and
-#              DataPDUInOrder/DataSequenceInOrder No here: documented
-#              differences)
+#              DefaultTime2Retain 10, TargetAlias "nego alias" (raw-oi
+#              offers ErrorRecoveryLevel 1 and DataPDUInOrder and
+#              DataSequenceInOrder No here; zcit refuses those values in
+#              the TPG's param/ and the ACL's default_erl 1: 63-settings.sh)
 # Checks: <fab>-configure, <fab>-<config>-<initiator> (the login worked and
 # its values were read), then nego-<config>-<initiator> (both fabrics'
 # values agree but for the documented keys), and dataout-128k: under the
@@ -65,7 +64,7 @@ CONFIGS=(
 	"burst|oi raw-oi raw-lib|FirstBurstLength=16384 MaxBurstLength=131072"
 	"imm-no-r2t-no|oi raw-lib|ImmediateData=No InitialR2T=No"
 	"digests|oi raw-lib|HeaderDigest=CRC32C DataDigest=CRC32C"
-	"misc|oi raw-oi raw-lib|MaxOutstandingR2T=4 DefaultTime2Wait=5 DefaultTime2Retain=10 TargetAlias=nego_alias DataPDUInOrder=No DataSequenceInOrder=No a:default_erl=1"
+	"misc|oi raw-oi raw-lib|MaxOutstandingR2T=4 DefaultTime2Wait=5 DefaultTime2Retain=10 TargetAlias=nego_alias"
 )
 
 # Keys where the fabrics may differ, as globs on "<config>/<initiator>/<key>"
