@@ -314,6 +314,43 @@ static void zcit_conn_free(struct work_struct *work)
 }
 
 /**
+ * zcit_conn_each() - call a function for every connection
+ * @fn: the function; it runs in atomic context (under zcit_conns_lock)
+ *	and may read what is set before Full Feature Phase, @conn->sess and
+ *	its immutable fields, and the counters
+ * @arg: its argument
+ *
+ * Each connection is held by a reference while @fn runs, so its session
+ * (left only in zcit_conn_free()) stays too.  Connections whose last
+ * reference is gone are skipped.
+ */
+void zcit_conn_each(void (*fn)(struct zcit_conn *conn, void *arg), void *arg)
+{
+	struct zcit_conn *conn;
+
+	spin_lock_bh(&zcit_conns_lock);
+	list_for_each_entry(conn, &zcit_conns, node) {
+		if (!kref_get_unless_zero(&conn->ref))
+			continue;
+		fn(conn, arg);
+		zcit_conn_put(conn);
+	}
+	spin_unlock_bh(&zcit_conns_lock);
+}
+
+/**
+ * zcit_conn_state_name() - a connection state in words
+ * @state: the state
+ *
+ * Return: "accepted", "login", "ffp", "draining" or "dead".
+ */
+const char *zcit_conn_state_name(enum zcit_conn_state state)
+{
+	return state < ARRAY_SIZE(zcit_state_names) ? zcit_state_names[state] :
+	       "?";
+}
+
+/**
  * zcit_conn_kick() - have the io work of a connection run
  * @conn: the connection; the caller keeps it alive
  */

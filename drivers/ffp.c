@@ -180,7 +180,7 @@ static void zcit_ffp_busy(struct zcit_conn *conn, itt_t itt)
 	zcit_ffp_sn(conn, &sn, true);
 	zcit_build_scsi_rsp(&rsp, itt, &st, 0, 0, &sn);
 	if (!zcit_conn_queue_pdu(conn, &rsp, NULL, 0))
-		zcit_sess_count(conn->sess, ZCIT_SS_RSP_PDUS, 1);
+		zcit_conn_count(conn, ZCIT_SS_RSP_PDUS, 1);
 }
 
 /*
@@ -612,7 +612,7 @@ static void zcit_ffp_rx_hdr(struct zcit_conn *conn, struct zcit_rx_act *act)
 	switch (conn->rx_hdr[0] & ISCSI_OPCODE_MASK) {
 	case ISCSI_OP_SCSI_CMD:
 		act->verdict = ZCIT_RX_NEXT;
-		zcit_sess_count(conn->sess, ZCIT_SS_CMD_PDUS, 1);
+		zcit_conn_count(conn, ZCIT_SS_CMD_PDUS, 1);
 		return zcit_ffp_scsi_cmd(conn, act);
 	case ISCSI_OP_SCSI_DATA_OUT:
 		return zcit_ffp_data_out(conn, act);

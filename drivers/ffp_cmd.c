@@ -126,7 +126,7 @@ void zcit_ffp_rx_buffers(struct zcit_conn *conn, struct zcit_rx_act *act)
 void zcit_ffp_rx_into(struct zcit_conn *conn, struct zcit_cmd *cmd, u32 pos,
 		      u32 len, struct zcit_rx_act *act)
 {
-	zcit_sess_count(conn->sess, ZCIT_SS_RXDATA, len);
+	zcit_conn_count(conn, ZCIT_SS_RXDATA, len);
 	conn->rx_cmd = cmd;
 	cmd->rx_busy = true;
 	conn->rx_dest = (struct zcit_rx_dest){
@@ -303,7 +303,7 @@ static int zcit_ffp_build_data_in(struct zcit_conn *conn, struct zcit_cmd *cmd)
 	zcit_sg_seek(&cmd->tx_cur, pos);
 	zcit_txp_finish(conn, &cmd->tx_cur, 0, pos, len);
 	cmd->tx_sent += len;
-	zcit_sess_count(conn->sess, ZCIT_SS_TXDATA, len);
+	zcit_conn_count(conn, ZCIT_SS_TXDATA, len);
 	if (last && !fold)
 		cmd->tx = ZCIT_TX_STATUS;
 	return 1;
@@ -334,7 +334,7 @@ static int zcit_ffp_build_status(struct zcit_conn *conn, struct zcit_cmd *cmd)
 		memcpy(buf + ZCIT_BHS_LEN + hd + 2, se_cmd->sense_buffer, slen);
 	}
 	zcit_txp_finish(conn, &cmd->tx_cur, dlen, 0, 0);
-	zcit_sess_count(conn->sess, ZCIT_SS_RSP_PDUS, 1);
+	zcit_conn_count(conn, ZCIT_SS_RSP_PDUS, 1);
 	return 1;
 }
 

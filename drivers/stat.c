@@ -17,9 +17,11 @@
 
 #include <linux/kernel.h>
 #include <linux/configfs.h>
+#include <linux/debugfs.h>
 #include <linux/jiffies.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/socket.h>
 #include <linux/sysfs.h>
 #include <target/target_core_base.h>
@@ -647,6 +649,48 @@ static void zcit_mattr_set(int n, const char *name, int hit,
 	zcit_mattr_list[n] = &m->attr.attr;
 }
 
+static struct dentry *zcit_debugfs;
+
+/* One line of <debugfs>/zcit/connections; runs under zcit_conns_lock. */
+static void zcit_stat_conn_show(struct zcit_conn *conn, void *arg)
+{
+	struct seq_file *m = arg;
+	struct zcit_sess *sess = READ_ONCE(conn->sess);
+	struct zcit_tpg *tpg = READ_ONCE(conn->tpg);
+	enum zcit_conn_state state = zcit_conn_state(conn);
+
+	seq_printf(m, "peer=%pISpc local=%pISpc state=%s cpu=%d",
+		   &conn->peer, &conn->local, zcit_conn_state_name(state),
+		   READ_ONCE(conn->cpu));
+	if (tpg)
+		seq_printf(m, " target=%s tpgt=%u", tpg->tiqn->name, tpg->tpgt);
+	if (sess && sess->discovery)
+		seq_printf(m, " discovery=1 initiator=%s tsih=%u",
+			   sess->initiator_name, sess->tsih);
+	else if (sess && state >= ZCIT_CONN_FFP)
+		seq_printf(m,
+			   " initiator=%s isid=0x%6phN tsih=%u cid=%u hdgst=%s ddgst=%s mrdsl=%u mxdsl=%u cmd_pdus=%llu rsp_pdus=%llu rx_bytes=%llu tx_bytes=%llu digest_errors=%llu session_buf_kib=%lld",
+			   sess->initiator_name, sess->isid, sess->tsih,
+			   conn->cid, conn->hdr_digest ? "crc32c" : "none",
+			   conn->data_digest ? "crc32c" : "none",
+			   conn->max_recv_dsl, READ_ONCE(conn->max_xmit_dsl),
+			   READ_ONCE(conn->stats[ZCIT_SS_CMD_PDUS]),
+			   READ_ONCE(conn->stats[ZCIT_SS_RSP_PDUS]),
+			   READ_ONCE(conn->stats[ZCIT_SS_RXDATA]),
+			   READ_ONCE(conn->stats[ZCIT_SS_TXDATA]),
+			   READ_ONCE(conn->stats[ZCIT_SS_DIGEST]),
+			   atomic64_read(&sess->buf_bytes) >> 10);
+	seq_printf(m, " age_s=%u\n",
+		   jiffies_to_msecs(jiffies - conn->accepted) / 1000);
+}
+
+static int zcit_stat_conns_show(struct seq_file *m, void *v)
+{
+	zcit_conn_each(zcit_stat_conn_show, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zcit_stat_conns);
+
 /**
  * zcit_stat_init() - create /sys/module/zcit/statistics/
  *
@@ -670,8 +714,13 @@ int zcit_stat_init(void)
 	if (ret) {
 		kobject_put(zcit_stat_kobj);
 		zcit_stat_kobj = NULL;
+		return ret;
 	}
-	return ret;
+	/* Optional: without debugfs there is no per-connection view. */
+	zcit_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("connections", 0400, zcit_debugfs, NULL,
+			    &zcit_stat_conns_fops);
+	return 0;
 }
 
 /**
@@ -679,6 +728,7 @@ int zcit_stat_init(void)
  */
 void zcit_stat_exit(void)
 {
+	debugfs_remove(zcit_debugfs);
 	kobject_put(zcit_stat_kobj);
 }
 
@@ -693,7 +743,7 @@ void zcit_stat_reject(struct zcit_conn *conn, u8 reason)
 	if (reason != ISCSI_REASON_DATA_DIGEST_ERROR)
 		return;
 	atomic64_inc(&zcit_mstats[ZCIT_MS_DATA_DIGEST_REJECTS]);
-	zcit_sess_count(conn->sess, ZCIT_SS_DIGEST, 1);
+	zcit_conn_count(conn, ZCIT_SS_DIGEST, 1);
 }
 
 /**
@@ -735,14 +785,14 @@ void zcit_stat_conn_end(struct zcit_conn *conn, enum zcit_conn_why why,
 		return;
 	switch (why) {
 	case ZCIT_WHY_HDR_DIGEST:
-		zcit_sess_count(sess, ZCIT_SS_DIGEST, 1);
+		zcit_conn_count(conn, ZCIT_SS_DIGEST, 1);
 		fallthrough;
 	case ZCIT_WHY_DATA_DIGEST:
 		zcit_stat_sess_error(sess, ZCIT_SESS_ERR_DIGEST);
 		break;
 	case ZCIT_WHY_NOPIN_TIMEOUT:
 	case ZCIT_WHY_DATAOUT_TIMEOUT:
-		zcit_sess_count(sess, ZCIT_SS_TIMEOUT, 1);
+		zcit_conn_count(conn, ZCIT_SS_TIMEOUT, 1);
 		zcit_stat_sess_error(sess, ZCIT_SESS_ERR_CXN_TIMEOUT);
 		break;
 	case ZCIT_WHY_BAD_PDU:

@@ -17,6 +17,8 @@ void zcit_conn_exit(void);
 void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen);
 void zcit_conn_get(struct zcit_conn *conn);
 void zcit_conn_put(struct zcit_conn *conn);
+void zcit_conn_each(void (*fn)(struct zcit_conn *conn, void *arg), void *arg);
+const char *zcit_conn_state_name(enum zcit_conn_state state);
 void zcit_conn_kick(struct zcit_conn *conn);
 void zcit_conn_close(struct zcit_conn *conn);
 void zcit_conn_ask_logout(struct zcit_conn *conn);

@@ -20,26 +20,6 @@ struct zcit_conn;
 #define ZCIT_SESS_SKIP_MAX	16
 
 /**
- * enum zcit_sstat - a session's counters (iscsi_sess_stats/)
- * @ZCIT_SS_CMD_PDUS: SCSI Command PDUs received
- * @ZCIT_SS_RSP_PDUS: SCSI Response PDUs sent
- * @ZCIT_SS_TXDATA: data octets sent (Data-In)
- * @ZCIT_SS_RXDATA: data octets received (immediate data and Data-Out)
- * @ZCIT_SS_DIGEST: PDUs received with a digest error
- * @ZCIT_SS_TIMEOUT: connections ended by a timeout (NOP-In, Data-Out)
- * @ZCIT_NR_SSTATS: how many
- */
-enum zcit_sstat {
-	ZCIT_SS_CMD_PDUS,
-	ZCIT_SS_RSP_PDUS,
-	ZCIT_SS_TXDATA,
-	ZCIT_SS_RXDATA,
-	ZCIT_SS_DIGEST,
-	ZCIT_SS_TIMEOUT,
-	ZCIT_NR_SSTATS,
-};
-
-/**
  * struct zcit_sess - an iSCSI session
  * @se_sess: LIO's view (NULL for a discovery session)
  * @tpg: its TPG (NULL for a discovery session)
@@ -103,6 +83,20 @@ static inline void zcit_sess_count(struct zcit_sess *sess, enum zcit_sstat i,
 				   u64 n)
 {
 	atomic64_add(n, &sess->stats[i]);
+}
+
+/**
+ * zcit_conn_count() - count for a connection in Full Feature Phase and for
+ *	its session
+ * @conn: the connection, in its io work
+ * @i: the counter
+ * @n: how much
+ */
+static inline void zcit_conn_count(struct zcit_conn *conn, enum zcit_sstat i,
+				   u64 n)
+{
+	zcit_sess_count(conn->sess, i, n);
+	WRITE_ONCE(conn->stats[i], conn->stats[i] + n);
 }
 
 /**

@@ -64,6 +64,27 @@ enum zcit_conn_event {
 };
 
 /**
+ * enum zcit_sstat - the counters of a session (iscsi_sess_stats/) and of
+ *	each of its connections (zcit_stat_conns_show())
+ * @ZCIT_SS_CMD_PDUS: SCSI Command PDUs received
+ * @ZCIT_SS_RSP_PDUS: SCSI Response PDUs sent
+ * @ZCIT_SS_TXDATA: data octets sent (Data-In)
+ * @ZCIT_SS_RXDATA: data octets received (immediate data and Data-Out)
+ * @ZCIT_SS_DIGEST: PDUs received with a digest error
+ * @ZCIT_SS_TIMEOUT: connections ended by a timeout (NOP-In, Data-Out)
+ * @ZCIT_NR_SSTATS: how many
+ */
+enum zcit_sstat {
+	ZCIT_SS_CMD_PDUS,
+	ZCIT_SS_RSP_PDUS,
+	ZCIT_SS_TXDATA,
+	ZCIT_SS_RXDATA,
+	ZCIT_SS_DIGEST,
+	ZCIT_SS_TIMEOUT,
+	ZCIT_NR_SSTATS,
+};
+
+/**
  * enum zcit_conn_why - why a connection ends
  * @ZCIT_WHY_LOGOUT: the initiator logged out (drain)
  * @ZCIT_WHY_LOGIN_REFUSED: the login failed (drain the Login Response)
@@ -305,6 +326,7 @@ struct zcit_sess;
  * @tmr_pending: TMF requests LIO has not answered
  * @ooo: SCSI Commands parked until their CmdSN's turn
  * @nr_ooo: how many
+ * @stats: counters, by &enum zcit_sstat (written by the io work only)
  */
 struct zcit_conn {
 	const struct zcit_conn_ops *ops;
@@ -383,6 +405,7 @@ struct zcit_conn {
 	u32 tmr_pending;
 	struct list_head ooo;
 	u32 nr_ooo;
+	u64 stats[ZCIT_NR_SSTATS];
 };
 
 /**

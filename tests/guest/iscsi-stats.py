@@ -105,6 +105,13 @@ def step_io(env):
     for f in sorted(os.listdir(d)):
         with open(os.path.join(d, f)) as fh:
             print("SESS %s %s" % (f, fh.read().strip() or "-"))
+    # zcit's per-connection view (debugfs), at the same moment.
+    try:
+        with open("/sys/kernel/debug/zcit/connections") as fh:
+            for line in fh:
+                print("CONN " + line.strip())
+    except OSError:
+        pass
     return logout(c, 0)
 
 

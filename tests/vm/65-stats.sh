@@ -18,6 +18,9 @@
 #                  iscsi_target_mod keeps it too, agrees with it, or differs
 #                  exactly as Documentation/statistics.md says
 #  zcit-module-stats  /sys/module/zcit/statistics/ counted the events
+#  zcit-conn-view  <debugfs>/zcit/connections, read with the session's
+#                  iscsi_sess_stats/, shows its connection: addresses,
+#                  names, digests, and the same counters
 #  zcit-log        one kernel log line per failed login (3), each with the
 #                  initiator, its address, the target and the reason
 # The table "counter | lio | zcit | expected" is printed.
@@ -195,6 +198,23 @@ if [ -n "$mbad" ]; then
 else
 	t_pass zcit-module-stats
 fi
+
+# zcit-conn-view: the connection's line agrees with its session's counters
+conn_view() {
+	local line want
+	line=$(grep "^CONN .*initiator=$INI1 " $W/zcit.out | grep ' state=ffp ')
+	[ "$(printf '%s\n' "$line" | grep -c .)" = 1 ] ||
+		{ echo "want one line for the session, got: $line"; return 1; }
+	echo "$line"
+	for want in "peer=127.0.0.1:" "local=127.0.0.1:3260 " " cpu=[0-9]" \
+		" target=$IQN1 tpgt=1 " " hdgst=crc32c ddgst=crc32c " \
+		" cmd_pdus=${V[zcit,sess/cmd_pdus]-x} " " rsp_pdus=${V[zcit,sess/rsp_pdus]-x} " \
+		" rx_bytes=${V[zcit,sess/rxdata_octs]-x} " " tx_bytes=${V[zcit,sess/txdata_octs]-x} " \
+		" digest_errors=0 " " isid=0x800000000001 "; do
+		printf '%s\n' "$line" | grep -q -- "$want" || { echo "no '$want'"; return 1; }
+	done
+}
+t_check zcit-conn-view conn_view
 
 # zcit-log: exactly one line per failed login, with everything in it
 echo "zcit kernel log during the workload:"
