@@ -658,10 +658,14 @@ static void zcit_stat_conn_show(struct zcit_conn *conn, void *arg)
 	struct zcit_sess *sess = READ_ONCE(conn->sess);
 	struct zcit_tpg *tpg = READ_ONCE(conn->tpg);
 	enum zcit_conn_state state = zcit_conn_state(conn);
+	/* Each command holds a reference; so do we, and the io work until
+	 * the connection is released.
+	 */
+	int cmds = kref_read(&conn->ref) - 1 - !READ_ONCE(conn->released);
 
-	seq_printf(m, "peer=%pISpc local=%pISpc state=%s cpu=%d",
+	seq_printf(m, "peer=%pISpc local=%pISpc state=%s cpu=%d cmds=%d",
 		   &conn->peer, &conn->local, zcit_conn_state_name(state),
-		   READ_ONCE(conn->cpu));
+		   READ_ONCE(conn->cpu), max(cmds, 0));
 	if (tpg)
 		seq_printf(m, " target=%s tpgt=%u", tpg->tiqn->name, tpg->tpgt);
 	if (sess && sess->discovery)

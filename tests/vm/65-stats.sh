@@ -206,7 +206,7 @@ conn_view() {
 	[ "$(printf '%s\n' "$line" | grep -c .)" = 1 ] ||
 		{ echo "want one line for the session, got: $line"; return 1; }
 	echo "$line"
-	for want in "peer=127.0.0.1:" "local=127.0.0.1:3260 " " cpu=[0-9]" \
+	for want in "peer=127.0.0.1:" "local=127.0.0.1:3260 " " cpu=[0-9]* cmds=[0-9]" \
 		" target=$IQN1 tpgt=1 " " hdgst=crc32c ddgst=crc32c " \
 		" cmd_pdus=${V[zcit,sess/cmd_pdus]-x} " " rsp_pdus=${V[zcit,sess/rsp_pdus]-x} " \
 		" rx_bytes=${V[zcit,sess/rxdata_octs]-x} " " tx_bytes=${V[zcit,sess/txdata_octs]-x} " \
