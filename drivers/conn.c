@@ -227,6 +227,8 @@ void zcit_conn_fail(struct zcit_conn *conn, enum zcit_conn_why why)
 	if (w->reject && s < ZCIT_CONN_DRAINING &&
 	    conn->ops->reject(conn, w->reject))
 		w = &zcit_whys[ZCIT_WHY_NOMEM];
+	if (why == ZCIT_WHY_CLOSED && s == ZCIT_CONN_FFP)
+		conn->ops->drop_notice(conn);
 	if (w->drain &&
 	    zcit_conn_set_state(conn, ZCIT_CONN_DRAINING, w - zcit_whys))
 		return;

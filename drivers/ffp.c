@@ -750,6 +750,34 @@ static void zcit_ffp_ask_logout(struct zcit_conn *conn)
 	zcit_conn_queue_pdu(conn, &msg, NULL, 0);
 }
 
+/*
+ * &zcit_conn_ops.drop_notice: RFC 7143 11.9.1: a target that drops a
+ * connection (an initiator asked to log out did not in time, or the target
+ * could not ask) says so first, with AsyncEvent 3 (the session's only
+ * connection) or 2 (one of several) and the session's DefaultTime2Wait and
+ * DefaultTime2Retain: open-iscsi waits Time2Wait before it reconnects.
+ */
+static void zcit_ffp_drop_notice(struct zcit_conn *conn)
+{
+	struct zcit_sess *sess = conn->sess;
+	struct iscsi_async msg;
+	struct zcit_sn sn;
+	bool all;
+
+	if (!sess || sess->discovery)
+		return;
+	spin_lock_bh(&sess->lock);
+	all = sess->nr_conns <= 1;
+	spin_unlock_bh(&sess->lock);
+	zcit_ffp_sn(conn, &sn, true);
+	zcit_build_async_drop(&msg, all, conn->cid,
+			      min_t(u32, sess->params.time2wait, U16_MAX),
+			      min_t(u32, sess->params.time2retain, U16_MAX),
+			      &sn);
+	if (!zcit_conn_send_last(conn, &msg))
+		trace_zcit_async(conn, &msg);
+}
+
 const struct zcit_conn_ops zcit_ffp_ops = {
 	.start = zcit_ffp_start,
 	.rx_next = zcit_ffp_rx_next,
@@ -764,6 +792,7 @@ const struct zcit_conn_ops zcit_ffp_ops = {
 	.tx_more = zcit_ffp_tx_more,
 	.tick = zcit_ffp_tick,
 	.ask_logout = zcit_ffp_ask_logout,
+	.drop_notice = zcit_ffp_drop_notice,
 	.drain = zcit_ffp_drain,
 	.release = zcit_ffp_release,
 };

@@ -397,6 +397,24 @@ void zcit_build_nopin_ping(struct iscsi_nopin *rsp, u32 ttt,
 	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
 }
 
+/* RFC 7143 11.9: an Asynchronous Message without data. */
+static void zcit_build_async(struct iscsi_async *rsp, u8 event, u16 p1,
+			     u16 p2, u16 p3, const struct zcit_sn *sn)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->opcode = ISCSI_OP_ASYNC_EVENT;
+	rsp->flags = ISCSI_FLAG_CMD_FINAL;
+	rsp->rsvd4[0] = 0xff;	/* ITT field: 0xffffffff */
+	rsp->rsvd4[1] = 0xff;
+	rsp->rsvd4[2] = 0xff;
+	rsp->rsvd4[3] = 0xff;
+	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
+	rsp->async_event = event;
+	rsp->param1 = cpu_to_be16(p1);
+	rsp->param2 = cpu_to_be16(p2);
+	rsp->param3 = cpu_to_be16(p3);
+}
+
 /**
  * zcit_build_async_logout() - an Asynchronous Message asking the initiator
  *	to log out (RFC 7143 11.9.1, AsyncEvent 1)
@@ -407,14 +425,26 @@ void zcit_build_nopin_ping(struct iscsi_nopin *rsp, u32 ttt,
 void zcit_build_async_logout(struct iscsi_async *rsp, u16 wait,
 			     const struct zcit_sn *sn)
 {
-	memset(rsp, 0, sizeof(*rsp));
-	rsp->opcode = ISCSI_OP_ASYNC_EVENT;
-	rsp->flags = ISCSI_FLAG_CMD_FINAL;
-	rsp->rsvd4[0] = 0xff;	/* ITT field: 0xffffffff */
-	rsp->rsvd4[1] = 0xff;
-	rsp->rsvd4[2] = 0xff;
-	rsp->rsvd4[3] = 0xff;
-	zcit_put_sn(&rsp->statsn, &rsp->exp_cmdsn, &rsp->max_cmdsn, sn);
-	rsp->async_event = ISCSI_ASYNC_MSG_REQUEST_LOGOUT;
-	rsp->param3 = cpu_to_be16(wait);
+	zcit_build_async(rsp, ISCSI_ASYNC_MSG_REQUEST_LOGOUT, 0, 0, wait, sn);
+}
+
+/**
+ * zcit_build_async_drop() - an Asynchronous Message saying the target drops
+ *	a connection (RFC 7143 11.9.1, AsyncEvent 2) or all of the session's
+ *	(AsyncEvent 3)
+ * @rsp: the header to fill in
+ * @all: all connections of the session (3), else the one of @cid (2)
+ * @cid: the connection's CID (Parameter1, AsyncEvent 2 only)
+ * @time2wait: DefaultTime2Wait, the least time before reconnecting
+ *	(Parameter2)
+ * @time2retain: DefaultTime2Retain (Parameter3)
+ * @sn: sequence numbers
+ */
+void zcit_build_async_drop(struct iscsi_async *rsp, bool all, u16 cid,
+			   u16 time2wait, u16 time2retain,
+			   const struct zcit_sn *sn)
+{
+	zcit_build_async(rsp, all ? ISCSI_ASYNC_MSG_DROPPING_ALL_CONNECTIONS :
+			 ISCSI_ASYNC_MSG_DROPPING_CONNECTION, all ? 0 : cid,
+			 time2wait, time2retain, sn);
 }

@@ -82,6 +82,41 @@ int zcit_conn_queue_pdu(struct zcit_conn *conn, const void *hdr,
 }
 
 /**
+ * zcit_conn_send_last() - send one last BHS at once, before the close
+ * @conn: the connection, in its io work, about to be closed
+ * @hdr: its 48-byte BHS (no AHS, no data)
+ *
+ * Best effort, without blocking: nothing is sent while a PDU is partly
+ * with TCP (the BHS would land inside it); PDUs queued and not started are
+ * dropped with the connection.
+ *
+ * Return: 0 when all of it is with TCP, else -EBUSY, -EAGAIN or -errno.
+ */
+int zcit_conn_send_last(struct zcit_conn *conn, const void *hdr)
+{
+	struct zcit_tx *tx = list_first_entry_or_null(&conn->tx_list,
+						      struct zcit_tx, node);
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	u8 buf[ZCIT_BHS_LEN + ZCIT_DIGEST_LEN];
+	struct kvec iov = { .iov_base = buf, .iov_len = ZCIT_BHS_LEN };
+	__le32 d;
+	int ret;
+
+	if ((conn->txp.total && conn->txp.off) || (tx && tx->off))
+		return -EBUSY;
+	memcpy(buf, hdr, ZCIT_BHS_LEN);
+	if (conn->hdr_digest) {
+		d = zcit_digest(buf, ZCIT_BHS_LEN);
+		memcpy(buf + ZCIT_BHS_LEN, &d, ZCIT_DIGEST_LEN);
+		iov.iov_len += ZCIT_DIGEST_LEN;
+	}
+	ret = kernel_sendmsg(conn->sock, &msg, &iov, 1, iov.iov_len);
+	if (ret < 0)
+		return ret;
+	return ret == iov.iov_len ? 0 : -EAGAIN;
+}
+
+/**
  * zcit_txp_start() - start a command PDU in a fresh page_frag buffer
  * @conn: the connection, in its io work
  *

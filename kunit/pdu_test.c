@@ -239,6 +239,43 @@ static void zcit_pdu_test_nopin(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ntoh24(rsp->dlength), ZCIT_DSL_MAX);
 }
 
+/* RFC 7143 11.9.1: logout request, dropping one or all connections. */
+static void zcit_pdu_test_async(struct kunit *test)
+{
+	struct iscsi_async *a = new_hdr(test);
+	const u8 *b = (const u8 *)a;
+
+	memset(a, 0xcc, ZCIT_BHS_LEN);
+	zcit_build_async_logout(a, 2, &test_sn);
+	KUNIT_EXPECT_EQ(test, a->opcode, ISCSI_OP_ASYNC_EVENT);
+	KUNIT_EXPECT_EQ(test, a->flags, ISCSI_FLAG_CMD_FINAL);
+	KUNIT_EXPECT_EQ(test, a->async_event, ISCSI_ASYNC_MSG_REQUEST_LOGOUT);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(a->param1), 0);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(a->param2), 0);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(a->param3), 2);
+	/* Bytes 16-19, the ITT field: 0xffffffff. */
+	KUNIT_EXPECT_EQ(test, b[16] & b[17] & b[18] & b[19], 0xff);
+	expect_sn(test, a->statsn, a->exp_cmdsn, a->max_cmdsn);
+
+	memset(a, 0xcc, ZCIT_BHS_LEN);
+	zcit_build_async_drop(a, false, 7, 2, 20, &test_sn);
+	KUNIT_EXPECT_EQ(test, a->async_event,
+			ISCSI_ASYNC_MSG_DROPPING_CONNECTION);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(a->param1), 7);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(a->param2), 2);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(a->param3), 20);
+	KUNIT_EXPECT_EQ(test, ntoh24(a->dlength), 0);
+	expect_sn(test, a->statsn, a->exp_cmdsn, a->max_cmdsn);
+
+	zcit_build_async_drop(a, true, 7, 5, 0, &test_sn);
+	KUNIT_EXPECT_EQ(test, a->async_event,
+			ISCSI_ASYNC_MSG_DROPPING_ALL_CONNECTIONS);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(a->param1), 0);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(a->param2), 5);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(a->param3), 0);
+	KUNIT_EXPECT_EQ(test, b[16] & b[17] & b[18] & b[19], 0xff);
+}
+
 /* RFC 7143 11.15: Logout Response; Time2Wait and Time2Retain 0 at ERL 0. */
 static void zcit_pdu_test_logout_rsp(struct kunit *test)
 {
@@ -443,6 +480,7 @@ static struct kunit_case zcit_pdu_test_cases[] = {
 	KUNIT_CASE(zcit_pdu_test_bhs_lengths),
 	KUNIT_CASE(zcit_pdu_test_bhs_max_data),
 	KUNIT_CASE(zcit_pdu_test_nopin),
+	KUNIT_CASE(zcit_pdu_test_async),
 	KUNIT_CASE(zcit_pdu_test_logout_rsp),
 	KUNIT_CASE(zcit_pdu_test_text_rsp),
 	KUNIT_CASE(zcit_pdu_test_reject),

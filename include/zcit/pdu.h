@@ -91,6 +91,9 @@ void zcit_build_tm_rsp(struct iscsi_tm_rsp *rsp, itt_t itt, u8 response,
 		       const struct zcit_sn *sn);
 void zcit_build_nopin_ping(struct iscsi_nopin *rsp, u32 ttt,
 			   const struct zcit_sn *sn);
+void zcit_build_async_drop(struct iscsi_async *rsp, bool all, u16 cid,
+			   u16 time2wait, u16 time2retain,
+			   const struct zcit_sn *sn);
 void zcit_build_async_logout(struct iscsi_async *rsp, u16 wait,
 			     const struct zcit_sn *sn);
 

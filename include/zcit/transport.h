@@ -209,6 +209,8 @@ struct zcit_conn;
  * @tx_more: will a command PDU follow at once (MSG_MORE)?
  * @tick: the tick timer fired: false to close (@why set)
  * @ask_logout: ask the initiator to log out
+ * @drop_notice: the target closes the connection in Full Feature Phase:
+ *	tell the initiator first (zcit_conn_send_last())
  * @drain: the connection is dead: let go of what its commands wait for
  *	(may run several times, until every command is released)
  * @release: the last reference is gone: leave session and TPG
@@ -227,6 +229,7 @@ struct zcit_conn_ops {
 	bool (*tx_more)(struct zcit_conn *conn);
 	bool (*tick)(struct zcit_conn *conn, enum zcit_conn_why *why);
 	void (*ask_logout)(struct zcit_conn *conn);
+	void (*drop_notice)(struct zcit_conn *conn);
 	void (*drain)(struct zcit_conn *conn);
 	void (*release)(struct zcit_conn *conn);
 };
@@ -439,6 +442,7 @@ u8 *zcit_txp_start(struct zcit_conn *conn);
 void zcit_txp_finish(struct zcit_conn *conn, const struct zcit_sg_cur *cur,
 		     u32 dlen, u32 pos, u32 sg_len);
 int zcit_conn_try_send(struct zcit_conn *conn);
+int zcit_conn_send_last(struct zcit_conn *conn, const void *hdr);
 bool zcit_conn_tx_pending(struct zcit_conn *conn);
 void zcit_conn_tx_free(struct zcit_conn *conn);
 

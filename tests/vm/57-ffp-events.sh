@@ -13,7 +13,9 @@
 #                            refuses logins until enabled again
 #  events-tpg-disable-write-pending
 #                            the same with a write waiting for its data and
-#                            no logout: closed after the Async Message's
+#                            no logout: told the connections are dropped
+#                            (AsyncEvent 3, the session's Time2Wait and
+#                            Time2Retain), closed after the Async Message's
 #                            Time2Wait, the write released
 #  events-portal-removal     rmdir of the portal: Async logout, Logout,
 #                            the portal gone; created again, it takes logins

@@ -173,26 +173,55 @@ def ev_tpg_disable_logout(env, c):
     return d + ", " + login_works(env, c.isid, "enabled again")
 
 
+def drop_notice_then_close(c, secs):
+    """The target closes within secs, and says so first (RFC 7143 11.9.1):
+    an Asynchronous Message, AsyncEvent 3 (dropping all the session's
+    connections) with this StatSN. Returns (Parameter2, Parameter3):
+    Time2Wait and Time2Retain. Other PDUs are skipped."""
+    deadline = time.monotonic() + secs
+    notice = None
+    try:
+        while True:
+            bhs, data = c.recv_pdu(max(0.01, deadline - time.monotonic()))
+            if bhs[0] & 0x3F == OP_ASYNC:
+                if bhs[36] != 3 or u32(bhs, 24) != c.statsn:
+                    raise Fail("before the close: %s (AsyncEvent %d, StatSN %d, want 3 and %d)" %
+                               (describe(bhs, data), bhs[36], u32(bhs, 24), c.statsn))
+                notice = struct.unpack_from(">HH", bhs, 40)
+    except Closed:
+        pass
+    except Timeout:
+        raise Fail("open %.0fs after an Async logout" % secs)
+    if notice is None:
+        raise Fail("closed without an Async Message dropping the connections")
+    return notice
+
+
 @event("tpg-disable-write-pending")
 def ev_tpg_disable_write_pending(env, c):
     """An initiator that does not log out when asked, with a write waiting
-    for its data, is disconnected after the time the message gave, and
-    the write is released (the enable write returns)."""
-    dlogin(c)
+    for its data, is told the connections are dropped (AsyncEvent 3, with
+    the session's DefaultTime2Wait, 3 here, and DefaultTime2Retain) and
+    disconnected after the time the message gave, and the write is
+    released (the enable write returns)."""
+    dlogin(c, DefaultTime2Wait=3)
     write_until_r2t(c, 4000)
     enable = os.path.join(env.events_tpg, "enable")
     op = CfsOp("write", enable, "0")
     t0 = time.monotonic()
     wait = async_logout(c, env.bound_post, "enable=0")
-    if not c.wait_close(wait + 8):
-        raise Fail("open %.0fs after an Async logout giving %ds" % (wait + 8, wait))
+    t2w, t2r = drop_notice_then_close(c, wait + 8)
+    if (t2w, t2r) != (3, 0):
+        raise Fail("AsyncEvent 3 gave Time2Wait %d, Time2Retain %d: the session has 3 and 0" %
+                   (t2w, t2r))
     t = time.monotonic() - t0
     if t < wait - 1:
         raise Fail("closed %.1fs after the Async logout: it gave %ds" % (t, wait))
     secs = op.finish(10, "echo 0 >enable")
     CfsOp("write", enable, "1").finish(10, "echo 1 >enable")
-    return "closed %.1fs after the Async logout (Time2Wait %ds), enable=0 took %.1fs, %s" % (
-        t, wait, secs, login_works(env, c.isid, "enabled again"))
+    return ("closed %.1fs after the Async logout (%ds), AsyncEvent 3 first (Time2Wait %d, "
+            "Time2Retain %d), enable=0 took %.1fs, %s" % (
+                t, wait, t2w, t2r, secs, login_works(env, c.isid, "enabled again")))
 
 
 @event("portal-removal")
