@@ -57,6 +57,7 @@ static struct zcit_cmd *zcit_cmd_alloc(struct zcit_conn *conn)
 	cmd->se_cmd.map_tag = tag;
 	cmd->se_cmd.map_cpu = cpu;
 	cmd->conn = conn;
+	cmd->born = jiffies;
 	INIT_LIST_HEAD(&cmd->rx_node);
 	INIT_LIST_HEAD(&cmd->tx_node);
 	zcit_conn_get(conn);
@@ -70,6 +71,68 @@ static void zcit_cmd_unused(struct zcit_cmd *cmd)
 
 	target_free_tag(conn->sess->se_sess, &cmd->se_cmd);
 	zcit_conn_put(conn);
+}
+
+/* Commands named in one zcit_cmd_report_held() line at most. */
+#define ZCIT_HELD_SHOWN	4
+
+struct zcit_held {
+	const struct zcit_conn *conn;
+	struct zcit_cmd *map;
+	unsigned int n;
+	char text[ZCIT_HELD_SHOWN * 40 + 8];
+	size_t len;
+};
+
+static bool zcit_cmd_held_one(struct sbitmap *sb, unsigned int tag, void *data)
+{
+	struct zcit_held *h = data;
+	const struct zcit_cmd *cmd = &h->map[tag];
+	u32 itt = be32_to_cpu((__force __be32)READ_ONCE(cmd->itt));
+
+	if (READ_ONCE(cmd->conn) != h->conn)
+		return true;
+	if (h->n++ == ZCIT_HELD_SHOWN)
+		h->len += scnprintf(h->text + h->len, sizeof(h->text) - h->len,
+				    " ...");
+	else if (h->n <= ZCIT_HELD_SHOWN)
+		h->len += scnprintf(h->text + h->len, sizeof(h->text) - h->len,
+				    "%s ITT 0x%08x (%s 0x%02x, %u s)",
+				    h->n > 1 ? "," : "", itt,
+				    READ_ONCE(cmd->tmf) ? "TMF" : "CDB",
+				    READ_ONCE(cmd->tmf) ?: READ_ONCE(cmd->opcode),
+				    jiffies_to_msecs(jiffies -
+						     READ_ONCE(cmd->born)) / 1000);
+	return true;
+}
+
+/**
+ * zcit_cmd_report_held() - log the commands of a connection that LIO core
+ *	has not released
+ * @conn: the connection, kept by a reference, so that its session stays
+ * @who: the TPG or target, for the log line
+ *
+ * For a teardown that waits for a slow backend: the connection is closed,
+ * takes no new work, and is freed when LIO core releases its last
+ * command.  The commands are found in the session's tag pool (each tag is
+ * a &struct zcit_cmd of LIO's sess_cmd_map); atomic context is fine.
+ *
+ * Return: how many commands it holds.
+ */
+unsigned int zcit_cmd_report_held(struct zcit_conn *conn, const char *who)
+{
+	struct zcit_sess *sess = READ_ONCE(conn->sess);
+	struct se_session *se_sess = sess ? sess->se_sess : NULL;
+	struct zcit_held h = { .conn = conn };
+
+	if (!se_sess || !se_sess->sess_cmd_map)
+		return 0;
+	h.map = se_sess->sess_cmd_map;
+	sbitmap_for_each_set(&se_sess->sess_tag_pool.sb, zcit_cmd_held_one, &h);
+	if (h.n)
+		pr_warn("%s: %pISpc closed; waiting for LIO core to release %u command%s:%s\n",
+			who, &conn->peer, h.n, h.n > 1 ? "s" : "", h.text);
+	return h.n;
 }
 
 static int zcit_task_attr(u8 flags)
@@ -208,6 +271,7 @@ u32 zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb)
 	u32 edtl = se_cmd->data_length;
 	sense_reason_t reason = 0;
 
+	WRITE_ONCE(cmd->opcode, cdb[0]);
 	trace_zcit_cmd_start(cmd, cdb);
 	if (trace_zcit_cmd_done_enabled())
 		cmd->start_ns = ktime_get_ns();

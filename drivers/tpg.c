@@ -13,6 +13,7 @@
 #include <target/target_core_fabric.h>
 #include <zcit/zcit.h>
 #include <zcit/conn.h>
+#include <zcit/cmd.h>
 
 /* Target instance indexes, from 0 like iscsi_target_mod's (RFC 4544). */
 static DEFINE_IDA(zcit_tiqn_ida);
@@ -59,6 +60,26 @@ static bool zcit_tpg_end_conns(struct zcit_tpg *tpg, bool unserved, bool ask)
 	return asked;
 }
 
+/* Log the commands LIO core still holds for the TPG's closed connections. */
+static void zcit_tpg_report_held(struct zcit_tpg *tpg, bool unserved)
+{
+	struct zcit_conn *conn;
+	char who[ZCIT_ISCSI_NAME_MAX + 16];
+
+	snprintf(who, sizeof(who), "%s tpgt %u", tpg->tiqn->name, tpg->tpgt);
+	spin_lock_bh(&tpg->conn_lock);
+	list_for_each_entry(conn, &tpg->conns, tpg_node) {
+		if (unserved && !conn->unserved)
+			continue;
+		/* A connection without references holds no command. */
+		if (!kref_get_unless_zero(&conn->ref))
+			continue;
+		zcit_cmd_report_held(conn, who);
+		zcit_conn_put(conn);
+	}
+	spin_unlock_bh(&tpg->conn_lock);
+}
+
 /**
  * zcit_tpg_close_conns() - close the connections of a TPG and wait
  * @tpg: the TPG
@@ -81,8 +102,14 @@ void zcit_tpg_close_conns(struct zcit_tpg *tpg, bool unserved)
 	/*
 	 * zcit_sess_release_conn() wakes us with conn_lock held, and the
 	 * check takes it: once it says "none", no waker is inside @tpg.
+	 * A connection stays until LIO core releases its last command: a
+	 * slow backend keeps it.  Say which commands every few seconds
+	 * (the wake-ups also keep the hung task detector quiet).
 	 */
-	wait_event(tpg->conn_wq, !zcit_tpg_has_conns(tpg, unserved));
+	while (!wait_event_timeout(tpg->conn_wq,
+				   !zcit_tpg_has_conns(tpg, unserved),
+				   ZCIT_HELD_REPORT_SECS * HZ))
+		zcit_tpg_report_held(tpg, unserved);
 }
 
 /**

@@ -60,6 +60,8 @@ enum {
  * @tmf: the TMF function
  * @start_ns: when it went to LIO, for the zcit_cmd_done tracepoint (0
  *	unless that was enabled then)
+ * @born: jiffies when it was received, for zcit_cmd_report_held()
+ * @opcode: its CDB's operation code, for zcit_cmd_report_held()
  * @sense: sense buffer
  */
 struct zcit_cmd {
@@ -87,6 +89,8 @@ struct zcit_cmd {
 	bool ref_unseen;
 	u8 tmf;
 	u64 start_ns;
+	unsigned long born;
+	u8 opcode;
 	u8 sense[TRANSPORT_SENSE_BUFFER];
 };
 
@@ -96,6 +100,7 @@ static inline struct zcit_cmd *to_zcit_cmd(struct se_cmd *se_cmd)
 }
 
 /* cmd.c: LIO glue */
+unsigned int zcit_cmd_report_held(struct zcit_conn *conn, const char *who);
 int zcit_cmd_init(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 		  struct zcit_cmd **out);
 u32 zcit_cmd_start(struct zcit_cmd *cmd, u8 *cdb);

@@ -23,6 +23,9 @@
 /* Seconds an initiator asked to log out gets before it is disconnected. */
 #define ZCIT_ASYNC_LOGOUT_WAIT	2
 
+/* A teardown waiting for LIO core logs the commands it waits for this often. */
+#define ZCIT_HELD_REPORT_SECS	5
+
 /**
  * struct zcit_stat_groups - fabric_statistics/ groups of a target
  * @instance: iscsi_instance/

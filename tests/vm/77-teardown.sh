@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Bounded teardown (issue 13): disabling a TPG, removing a portal or an
+# ACL, clearing the configuration and unloading zcit each finish within a
+# stated bound while an initiator misbehaves or a backend is slow.
+#
+# Target $IQN1, TPG 1, portal 127.0.0.1:3260, ACL $INI1 with LUN 0 = 64 MiB
+# rd_mcp ("fast") and LUN 1 = iblock on /dev/nullb0, a null_blk device
+# that completes each I/O after $DELAY s ("slow"). The initiators are
+# tests/guest/iscsi-teardown.py (raw PDUs): each sets a state up, prints
+# READY and holds its socket without reading.
+#
+# Each scenario (fresh configuration each time) is one check
+# <state>-<operation>: the operation returned within its bound (seconds,
+# below), the target closed the initiator's connection, and, where a
+# backend command held the teardown, the kernel log named it ("waiting
+# for LIO core to release N command(s): ITT ..."). States:
+#  stall-read   32 READ(10)s of 1 MiB from LUN 0, nothing read (the
+#               target's socket buffer full: a zero window)
+#  stuck        a READ(10) of LUN 1 in the slow backend
+#  stuck-abort  the same with an ABORT TASK for it under way
+#  half-login   the first Login Request answered, then silence
+# Bounds: 8 s (zcit's 2 s Async logout wait, then the close) where nothing
+# waits for the backend; the backend's $DELAY s + 8 s where LIO core must
+# wait for a command. The hung task detector is set to 30 s for the test
+# (vm.sh fails it on "blocked for more than"). Then: rmmod zcit within
+# 10 s, and the times in a table (TEARDOWN lines).
+# zcit-vm: timeout=400
+set -u
+. "$ZCIT_ROOT/tests/lib/guest-lib.sh"
+. "$ZCIT_ROOT/tests/guest/cfs.sh"
+
+W=/tmp/teardown
+T=$CFS/iscsi/$IQN1/tpgt_1
+ACL=$T/acls/$INI1
+NP=$T/np/127.0.0.1:3260
+DELAY=12
+FAST=8
+SLOW=$((DELAY + 8))
+HELPER=(/usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-teardown.py"
+	--target "$IQN1" --initiator "$INI1")
+mkdir -p $W
+echo 30 >/proc/sys/kernel/hung_task_timeout_secs
+
+setup() {
+	modprobe null_blk nr_devices=1 gb=1 irqmode=2 \
+		completion_nsec=$((DELAY * 1000000000)) &&
+		[ -b /dev/nullb0 ] &&
+		load_fabric zcit
+}
+
+configure() {
+	"$LIO" target "$IQN1" 1 &&
+		"$LIO" portal "$IQN1" 1 127.0.0.1:3260 &&
+		"$LIO" backstore rd fast 64 &&
+		"$LIO" backstore iblock slow /dev/nullb0 &&
+		"$LIO" lun "$IQN1" 1 0 rd/fast &&
+		"$LIO" lun "$IQN1" 1 1 iblock/slow &&
+		"$LIO" acl "$IQN1" 1 "$INI1" 0=0 1=1 &&
+		echo 0 >"$T/attrib/authentication"
+}
+
+# REMOVE_ACL: what targetcli does to delete an ACL (mapped LUNs first)
+REMOVE_ACL=(bash -c 'for m in "$0"/lun_*; do
+	for l in "$m"/*; do [ ! -L "$l" ] || rm "$l" || exit; done
+	rmdir "$m" || exit
+done
+rmdir "$0"' "$ACL")
+
+# scenario NAME BOUND MODE-ARGS -- OPERATION...: see the header
+scenario() {
+	local name=$1 bound=$2 args=() t0 t1 secs rc pid before
+	shift 2
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	if ! configure >$W/$name.cfg 2>&1; then
+		t_fail "$name" "configure: $(tail -n 3 $W/$name.cfg)"
+		"$LIO" clear >/dev/null 2>&1
+		return
+	fi
+	before=$(dmesg | wc -l)
+	"${HELPER[@]}" "${args[@]}" >$W/$name.out 2>&1 &
+	pid=$!
+	if ! wait_for 20 grep -q '^READY' $W/$name.out; then
+		t_fail "$name" "initiator: $(tail -n 3 $W/$name.out)"
+		kill $pid 2>/dev/null
+		"$LIO" clear >/dev/null 2>&1
+		return
+	fi
+	sleep 1
+	t0=$(date +%s.%N)
+	timeout $((bound + 60)) "$@"
+	rc=$?
+	t1=$(date +%s.%N)
+	secs=$(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }")
+	dmesg | tail -n +$((before + 1)) >$W/$name.log
+	echo "TEARDOWN $name: '$*' took ${secs}s (bound ${bound}s, exit $rc); $(head -n 1 $W/$name.out)"
+	sed "s/^/  $name| /" $W/$name.log
+	if [ $rc -ne 0 ]; then
+		t_fail "$name" "'$*' exited $rc after ${secs}s"
+	elif awk "BEGIN { exit !($secs > $bound) }"; then
+		t_fail "$name" "'$*' took ${secs}s, bound ${bound}s"
+	elif ! wait_for 5 sh -c '! ss -Htn state established "( dport = :3260 )" | grep -q .'; then
+		t_fail "$name" "the initiator's connection is still up"
+	elif [ -n "${HELD:-}" ] && ! grep -q "closed; waiting for LIO core to release $HELD: ITT 0x" $W/$name.log; then
+		t_fail "$name" "no log line naming the command(s) waited for ($HELD)"
+	else
+		t_pass "$name"
+	fi
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	t0=$(date +%s.%N)
+	t_check "$name-clear" timeout $((SLOW + 60)) "$LIO" clear
+	echo "TEARDOWN $name-clear: $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }")s"
+}
+
+t_check setup setup || t_done
+
+scenario stall-read-tpg-disable $FAST stall-read -- sh -c "echo 0 >$T/enable"
+scenario stall-read-portal-remove $FAST stall-read -- rmdir "$NP"
+scenario stall-read-acl-remove $FAST stall-read -- "${REMOVE_ACL[@]}"
+scenario half-login-tpg-disable $FAST half-login -- sh -c "echo 0 >$T/enable"
+scenario half-login-portal-remove $FAST half-login -- rmdir "$NP"
+HELD="1 command" scenario stuck-tpg-disable $SLOW stuck --lun 1 -- sh -c "echo 0 >$T/enable"
+HELD="2 commands" scenario stuck-abort-tpg-disable $SLOW stuck --lun 1 --abort -- \
+	sh -c "echo 0 >$T/enable"
+scenario stuck-clear $SLOW stuck --lun 1 -- "$LIO" clear
+
+rmdir "$CFS/iscsi" 2>/dev/null
+t0=$(date +%s.%N)
+t_check zcit-unload unload_zcit
+echo "TEARDOWN rmmod: $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }")s"
+t_check no-d-state sh -c "! ps -eo stat=,comm= | grep '^D'"
+rmmod null_blk
+t_done
