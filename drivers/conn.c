@@ -309,6 +309,13 @@ static void zcit_conn_free(struct work_struct *work)
 	if (conn->scratch)
 		__free_page(conn->scratch);
 	kvfree(conn->rx_data);
+	/*
+	 * What the peer never took (it stopped reading: a zero window)
+	 * would keep the orphaned socket, its buffers and the peer's
+	 * connection for minutes of retries: reset it instead.
+	 */
+	if (READ_ONCE(conn->sock->sk->sk_wmem_queued))
+		sock_no_linger(conn->sock->sk);
 	sock_release(conn->sock);
 	pr_debug("connection from %pISpc closed\n", &conn->peer);
 	kfree(conn);

@@ -23,7 +23,9 @@
 # zcit only: iscsi_target_mod sends no Async logout requests.
 # Target: $IQN1, portal 127.0.0.1:3261 (its own, so that removing it
 # touches nothing else), ACL $INI1 with nopin_timeout=3 and
-# nopin_response_timeout=3 (the minimums), LUN 0 = 16 MiB rd_mcp.
+# nopin_response_timeout=3 (the minimums) and dataout_timeout=10 (the TPG
+# disable, not the Data-Out timeout, must end the write-pending case),
+# LUN 0 = 16 MiB rd_mcp.
 # zcit-vm: timeout=300
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
@@ -44,6 +46,7 @@ configure() {
 		echo 0 >"$T1/attrib/authentication" &&
 		echo 3 >"$T1/acls/$INI1/attrib/nopin_timeout" &&
 		echo 3 >"$T1/acls/$INI1/attrib/nopin_response_timeout" &&
+		echo 10 >"$T1/acls/$INI1/attrib/dataout_timeout" &&
 		grep -qx 3 "$T1/acls/$INI1/attrib/nopin_timeout" &&
 		grep -qx 3 "$T1/acls/$INI1/attrib/nopin_response_timeout" &&
 		grep -qx 1 "$T1/enable"

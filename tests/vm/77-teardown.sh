@@ -5,8 +5,9 @@
 # stated bound while an initiator misbehaves or a backend is slow.
 #
 # Target $IQN1, TPG 1, portal 127.0.0.1:3260, ACL $INI1 with LUN 0 = 64 MiB
-# rd_mcp ("fast") and LUN 1 = iblock on /dev/nullb0, a null_blk device
-# that completes each I/O after $DELAY s ("slow"). The initiators are
+# rd_mcp ("fast") and LUN 1 = iblock on a dm-delay device over a brd
+# ramdisk that completes each I/O after $DELAY s ("slow"; created without
+# the delay, which is loaded once the kernel's partition scan is over). The initiators are
 # tests/guest/iscsi-teardown.py (raw PDUs): each sets a state up, prints
 # READY and holds its socket without reading.
 #
@@ -42,10 +43,17 @@ HELPER=(/usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-teardown.py"
 mkdir -p $W
 echo 30 >/proc/sys/kernel/hung_task_timeout_secs
 
+SLOWDEV=/dev/mapper/zcit-slow
 setup() {
-	modprobe null_blk nr_devices=1 gb=1 irqmode=2 \
-		completion_nsec=$((DELAY * 1000000000)) &&
-		[ -b /dev/nullb0 ] &&
+	local n
+	modprobe brd rd_nr=1 rd_size=65536 && modprobe dm_delay &&
+		[ -b /dev/ram0 ] &&
+		n=$(blockdev --getsz /dev/ram0) &&
+		dmsetup create zcit-slow --noudevsync --table "0 $n delay /dev/ram0 0 0" &&
+		dmsetup mknodes zcit-slow &&
+		dmsetup reload zcit-slow --table "0 $n delay /dev/ram0 0 $((DELAY * 1000))" &&
+		dmsetup resume --noudevsync zcit-slow &&
+		[ -b $SLOWDEV ] &&
 		load_fabric zcit
 }
 
@@ -53,7 +61,7 @@ configure() {
 	"$LIO" target "$IQN1" 1 &&
 		"$LIO" portal "$IQN1" 1 127.0.0.1:3260 &&
 		"$LIO" backstore rd fast 64 &&
-		"$LIO" backstore iblock slow /dev/nullb0 &&
+		"$LIO" backstore iblock slow $SLOWDEV &&
 		"$LIO" lun "$IQN1" 1 0 rd/fast &&
 		"$LIO" lun "$IQN1" 1 1 iblock/slow &&
 		"$LIO" acl "$IQN1" 1 "$INI1" 0=0 1=1 &&
@@ -131,5 +139,6 @@ t0=$(date +%s.%N)
 t_check zcit-unload unload_zcit
 echo "TEARDOWN rmmod: $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }")s"
 t_check no-d-state sh -c "! ps -eo stat=,comm= | grep '^D'"
-rmmod null_blk
+dmsetup remove --noudevsync zcit-slow
+rmmod brd
 t_done
