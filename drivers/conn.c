@@ -310,11 +310,12 @@ static void zcit_conn_free(struct work_struct *work)
 		__free_page(conn->scratch);
 	kvfree(conn->rx_data);
 	/*
-	 * What the peer never took (it stopped reading: a zero window)
-	 * would keep the orphaned socket, its buffers and the peer's
-	 * connection for minutes of retries: reset it instead.
+	 * Data TCP could not even send (the peer stopped reading: a zero
+	 * window) would keep the orphaned socket, its buffers and the peer's
+	 * connection for minutes of retries: reset it instead.  Data sent
+	 * and not yet acknowledged (a Logout Response) gets its normal FIN.
 	 */
-	if (READ_ONCE(conn->sock->sk->sk_wmem_queued))
+	if (!tcp_write_queue_empty(conn->sock->sk))
 		sock_no_linger(conn->sock->sk);
 	sock_release(conn->sock);
 	pr_debug("connection from %pISpc closed\n", &conn->peer);
