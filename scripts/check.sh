@@ -86,8 +86,9 @@ else
 fi
 
 # Every VM test runs on every kernel. iscsi_target_mod, where a test runs
-# it only as the reference zcit is compared with (50-login, 60-conformance,
-# 70-io: about half of their time), runs on the first kernel (6.1) only;
+# it only as the reference zcit is compared with (50-login, 58-abuse,
+# 60-conformance, 70-io: about half of their time), runs on the first
+# kernel (6.1) only;
 # the tests that compare the two by nature (10, 58, 62, 65, 75's option)
 # keep it everywhere. ZCIT_CHECK_LIO_EVERYWHERE=1 runs it on all kernels.
 echo "== VM tests"
@@ -101,6 +102,7 @@ if [ "$built" = 1 ]; then
 			ZCIT_LOGIN_FABRICS=${ZCIT_LOGIN_FABRICS:-zcit} \
 			ZCIT_CONF_FABRICS=${ZCIT_CONF_FABRICS:-zcit} \
 			ZCIT_IO_FABRICS=${ZCIT_IO_FABRICS:-zcit} \
+			ZCIT_ABUSE_FABRICS=${ZCIT_ABUSE_FABRICS:-zcit} \
 				./tests/run.sh --kver "$kver" 2>&1 | tee "$logdir/vm-$kver.log"
 		fi
 		cat "$logdir/vm-$kver.log" >>"$logdir/vm.log"

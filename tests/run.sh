@@ -17,8 +17,9 @@
 # the word "deb" there has scripts/deb.sh build out/deb/zcit-dkms_*.deb on the
 # host first (once a run; log out/logs/deb.log).
 # --env K=V sets K in every guest script's environment; the host's
-# ZCIT_LOGIN_FABRICS, ZCIT_CONF_FABRICS and ZCIT_IO_FABRICS (which fabrics
-# tests/vm/50-login.sh, 60-conformance.sh and 70-io.sh run) and
+# ZCIT_LOGIN_FABRICS, ZCIT_CONF_FABRICS, ZCIT_IO_FABRICS and
+# ZCIT_ABUSE_FABRICS (which fabrics tests/vm/50-login.sh,
+# 60-conformance.sh, 70-io.sh and 58-abuse.sh run) and
 # ZCIT_MPATH_FULL, ZCIT_MPATH_FAULTS, ZCIT_MPATH_FABRICS (75-multipath.sh)
 # are passed on when set. Ends with "N skipped" and "N passed, N failed";
 # exit 0 iff nothing failed.
@@ -27,8 +28,8 @@ export LC_ALL=C
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 kvers=() filters=() envs=()
-for v in ZCIT_LOGIN_FABRICS ZCIT_CONF_FABRICS ZCIT_IO_FABRICS ZCIT_MPATH_FULL \
-	ZCIT_MPATH_FAULTS ZCIT_MPATH_FABRICS; do
+for v in ZCIT_LOGIN_FABRICS ZCIT_CONF_FABRICS ZCIT_IO_FABRICS ZCIT_ABUSE_FABRICS \
+	ZCIT_MPATH_FULL ZCIT_MPATH_FAULTS ZCIT_MPATH_FABRICS; do
 	[ -z "${!v+set}" ] || envs+=(--env "$v=${!v}")
 done
 

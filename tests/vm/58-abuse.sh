@@ -233,7 +233,8 @@ run_cases() {
 	case_log_flood
 }
 
-for fab in zcit lio; do
+# ZCIT_ABUSE_FABRICS: "zcit" leaves iscsi_target_mod's column out
+for fab in ${ZCIT_ABUSE_FABRICS:-zcit lio}; do
 	echo "==== fabric $fab ($(cut -d' ' -f1 /proc/uptime)s)"
 	if [ $fab = zcit ] && ! have_zcit; then
 		t_skip zcit-all "no zcit.ko (run scripts/build.sh)"
