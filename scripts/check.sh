@@ -3,9 +3,10 @@
 #
 # The whole test suite: dependencies, builds for every supported kernel,
 # style (checkpatch, sparse), the administrator's guide against the code
-# (doc-check), KUnit under UML, and the VM integration tests; then the
-# debug-kernel tests (scripts/debug-check.sh) when the debug guest kernel is
-# cached (make debug-kernel), else one "skipped".  Every stage runs even if
+# (doc-check), KUnit under UML, and the VM integration tests; then, with
+# ZCIT_CHECK_DEBUG=1, the debug-kernel fuzzers (scripts/debug-check.sh)
+# when the debug guest kernel is cached (make debug-kernel), else one
+# "skipped".  Every stage runs even if
 # an earlier one failed (but the VM tests need the builds); the last line
 # is "N passed, N failed".
 set -uo pipefail
@@ -113,10 +114,16 @@ else
 	fail=$((fail + 1)); failed+=("vm tests (module not built)")
 fi
 
-# The debug guest kernel takes ~22 minutes to build (make debug-kernel):
-# too long for every run, so its tests run whenever it is cached.
+# The debug guest kernel takes ~22 minutes to build (make debug-kernel)
+# and its tests ~3x as long as on Debian's kernels: with both kernels'
+# VM tests the suite is already over an hour on this 2-core machine, so
+# they run with ZCIT_CHECK_DEBUG=1 (and the kernel cached), or in make
+# debug-check; otherwise they count as one "skipped".
 echo "== debug kernel"
-if [ "$built" != 1 ]; then
+if [ "${ZCIT_CHECK_DEBUG:-0}" != 1 ]; then
+	echo "SKIPPED: debug-kernel tests (ZCIT_CHECK_DEBUG=1 make check, or make debug-check)"
+	skip=$((skip + 1))
+elif [ "$built" != 1 ]; then
 	fail=$((fail + 1)); failed+=("debug kernel tests (module not built)")
 elif ./scripts/debug-kernel.sh --print >/dev/null; then
 	# the fuzzers (~7 min there); make debug-check runs all (~24 min)
