@@ -190,8 +190,8 @@ int zcit_cmd_init(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 	 * LIO completes the command on the CPU of the connection's io work,
 	 * which sends the response (else on the CPU it was submitted from).
 	 */
-	if (conn->cpu != WORK_CPU_UNBOUND) {
-		cmd->se_cmd.cpuid = conn->cpu;
+	if (READ_ONCE(conn->cpu) != WORK_CPU_UNBOUND) {
+		cmd->se_cmd.cpuid = READ_ONCE(conn->cpu);
 		flags |= TARGET_SCF_USE_CPUID;
 	}
 	if (target_init_cmd(&cmd->se_cmd, se_sess, cmd->sense,

@@ -18,6 +18,7 @@
 #include <target/target_core_base.h>
 #include <target/target_core_fabric.h>
 #include <zcit/zcit.h>
+#include <zcit/conn.h>
 #include <zcit/session.h>
 #include <zcit/compat.h>
 
@@ -66,6 +67,7 @@ static ssize_t zcit_wwn_cpus_allowed_list_store(struct config_item *item,
 		mutex_lock(&zcit_cfg_mutex);
 		cpumask_copy(zcit_global.allowed_cpus, mask);
 		mutex_unlock(&zcit_cfg_mutex);
+		zcit_conn_cpus_changed();
 	}
 	free_cpumask_var(mask);
 	return ret ? ret : count;

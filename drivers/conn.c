@@ -108,7 +108,7 @@ static void zcit_conn_queue_io(struct zcit_conn *conn)
 	enum zcit_conn_state s = zcit_conn_state(conn);
 
 	if (s != ZCIT_CONN_ACCEPTED && s != ZCIT_CONN_DEAD)
-		queue_work_on(conn->cpu, zcit_wq, &conn->io_work);
+		queue_work_on(READ_ONCE(conn->cpu), zcit_wq, &conn->io_work);
 }
 
 /*
@@ -751,6 +751,50 @@ out:
 }
 
 /**
+ * zcit_conn_pick_cpu() - the CPU a connection's io work runs on
+ * @cpu: the CPU its packets arrive on (sk_incoming_cpu), or -1
+ *
+ * That CPU when it is online and in cpus_allowed_list; otherwise one of
+ * the allowed online CPUs, in turn; WORK_CPU_UNBOUND when none is online.
+ *
+ * Return: the CPU, or WORK_CPU_UNBOUND.
+ */
+int zcit_conn_pick_cpu(int cpu)
+{
+	const struct cpumask *allowed = zcit_global.allowed_cpus;
+	unsigned int c;
+
+	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) &&
+	    cpumask_test_cpu(cpu, allowed))
+		return cpu;
+	c = cpumask_any_and_distribute(allowed, cpu_online_mask);
+	return c < nr_cpu_ids ? c : WORK_CPU_UNBOUND;
+}
+
+/* zcit_conn_each(): a connection outside the new cpus_allowed_list moves. */
+static void zcit_conn_recheck_cpu(struct zcit_conn *conn, void *arg)
+{
+	int cpu = READ_ONCE(conn->cpu);
+
+	if (cpu == WORK_CPU_UNBOUND ||
+	    !cpumask_test_cpu(cpu, zcit_global.allowed_cpus))
+		WRITE_ONCE(conn->cpu, zcit_conn_pick_cpu(-1));
+}
+
+/**
+ * zcit_conn_cpus_changed() - cpus_allowed_list changed: move the io work of
+ *	the connections running outside it
+ *
+ * A work item never runs on two CPUs at once, so the next queueing simply
+ * goes to the new CPU.  Commands already with LIO complete where they were
+ * submitted to.
+ */
+void zcit_conn_cpus_changed(void)
+{
+	zcit_conn_each(zcit_conn_recheck_cpu, NULL);
+}
+
+/**
  * zcit_conn_accept() - start the login of a new connection
  * @sock: the accepted socket, now owned by zcit
  * @listen: address of the portal it came in through
@@ -764,7 +808,6 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 	struct sock *sk = sock->sk;
 	struct zcit_conn *conn;
 	enum zcit_hit hit;
-	int cpu;
 
 	conn = zcit_conn_alloc(sock, listen);
 	if (!conn)
@@ -775,12 +818,7 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 		zcit_conn_discard(conn);
 		goto err;
 	}
-	/* The io work runs where the socket's packets arrive. */
-	cpu = READ_ONCE(sk->sk_incoming_cpu);
-	if (cpu < 0 || !cpu_online(cpu) ||
-	    !cpumask_test_cpu(cpu, zcit_global.allowed_cpus))
-		cpu = WORK_CPU_UNBOUND;
-	conn->cpu = cpu;
+	conn->cpu = zcit_conn_pick_cpu(READ_ONCE(sk->sk_incoming_cpu));
 	tcp_sock_set_nodelay(sk);
 	conn->accepted = jiffies;
 	/* Until a whole first request is in: zcit_conn_login_progress(). */

@@ -18,6 +18,8 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 void zcit_conn_get(struct zcit_conn *conn);
 void zcit_conn_put(struct zcit_conn *conn);
 void zcit_conn_each(void (*fn)(struct zcit_conn *conn, void *arg), void *arg);
+int zcit_conn_pick_cpu(int cpu);
+void zcit_conn_cpus_changed(void);
 const char *zcit_conn_state_name(enum zcit_conn_state state);
 void zcit_conn_kick(struct zcit_conn *conn);
 void zcit_conn_close(struct zcit_conn *conn);

@@ -20,6 +20,10 @@
 #                        and t10_pi 1: targetcli reports the two refused
 #                        settings as recoverable errors, the rest (LUN, ACL,
 #                        t10_pi) is restored, ErrorRecoveryLevel stays 0
+#  cpus-allowed          with cpus_allowed_list 1 a new connection's io
+#                        work runs on CPU 1 (<debugfs>/zcit/connections);
+#                        set to 0, the live connection moves to CPU 0 and
+#                        goes on (a raw session held open, then logged out)
 #  lio-config-no-warning (in 20-targetcli.sh) covers the other direction.
 # zcit-vm: timeout=300
 set -u
@@ -151,8 +155,38 @@ EOF
 	[ -d "$T/lun/lun_0" ] && [ -d "$ACL" ] || { echo "LUN or ACL not restored"; return 1; }
 }
 
+# conn_cpu: the cpu= of the connection in Full Feature Phase
+conn_cpu() {
+	sed -n 's/.* state=ffp cpu=\([0-9]*\) .*/\1/p' /sys/kernel/debug/zcit/connections
+}
+
+cpus_allowed() {
+	local f=$CFS/iscsi/cpus_allowed_list all cpu rc=0
+	[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; }
+	all=$(cat $f)
+	echo 1 >$f || return
+	rm -f $W/ready $W/release
+	/usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-raw.py" login --initiator "$INI1" \
+		--target "$IQN1" --hold 60 --ready $W/ready --release $W/release >$W/raw 2>&1 &
+	wait_for 10 test -e $W/ready || { cat $W/raw; return 1; }
+	cpu=$(conn_cpu)
+	echo "cpus_allowed_list 1: cpu=$cpu"
+	[ "$cpu" = 1 ] || rc=1
+	echo 0 >$f || rc=1
+	cpu=$(conn_cpu)
+	echo "cpus_allowed_list 0: cpu=$cpu"
+	[ "$cpu" = 0 ] || rc=1
+	touch $W/release
+	wait
+	cat $W/raw
+	grep -q "logout response 0" $W/raw || rc=1
+	echo "$all" >$f || rc=1
+	return $rc
+}
+
 zcit_only_start configure
 run
+t_check cpus-allowed cpus_allowed
 t_check restore-modified restore_modified
 "$LIO" clear >/dev/null 2>&1
 rmdir "$CFS/iscsi" 2>/dev/null
