@@ -227,7 +227,8 @@ void zcit_conn_fail(struct zcit_conn *conn, enum zcit_conn_why why)
 	if (w->reject && s < ZCIT_CONN_DRAINING &&
 	    conn->ops->reject(conn, w->reject))
 		w = &zcit_whys[ZCIT_WHY_NOMEM];
-	if (why == ZCIT_WHY_CLOSED && s == ZCIT_CONN_FFP)
+	if (why == ZCIT_WHY_CLOSED && s == ZCIT_CONN_FFP &&
+	    test_bit(ZCIT_EV_DROP_NOTICE, &conn->events))
 		conn->ops->drop_notice(conn);
 	if (w->drain &&
 	    zcit_conn_set_state(conn, ZCIT_CONN_DRAINING, w - zcit_whys))
@@ -379,6 +380,22 @@ void zcit_conn_close(struct zcit_conn *conn)
 {
 	set_bit(ZCIT_EV_CLOSE, &conn->events);
 	zcit_conn_queue_io(conn);
+}
+
+/**
+ * zcit_conn_drop() - zcit_conn_close(), telling the initiator first
+ * @conn: the connection
+ *
+ * For a teardown the initiator did not ask for (a TPG disabled, a portal
+ * removed): in Full Feature Phase the io work sends AsyncEvent 3 or 2
+ * (&zcit_conn_ops.drop_notice) before it closes.  Not for a session the
+ * initiator itself replaces (reinstatement).  Any context; the caller
+ * keeps @conn alive.
+ */
+void zcit_conn_drop(struct zcit_conn *conn)
+{
+	set_bit(ZCIT_EV_DROP_NOTICE, &conn->events);
+	zcit_conn_close(conn);
 }
 
 /**

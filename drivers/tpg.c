@@ -50,7 +50,7 @@ static bool zcit_tpg_end_conns(struct zcit_tpg *tpg, bool unserved, bool ask)
 		if (unserved && !conn->unserved)
 			continue;
 		if (!ask) {
-			zcit_conn_close(conn);
+			zcit_conn_drop(conn);
 		} else if (zcit_conn_state(conn) == ZCIT_CONN_FFP) {
 			zcit_conn_ask_logout(conn);
 			asked = true;

@@ -23,6 +23,7 @@ void zcit_conn_cpus_changed(void);
 const char *zcit_conn_state_name(enum zcit_conn_state state);
 void zcit_conn_kick(struct zcit_conn *conn);
 void zcit_conn_close(struct zcit_conn *conn);
+void zcit_conn_drop(struct zcit_conn *conn);
 void zcit_conn_ask_logout(struct zcit_conn *conn);
 void zcit_conn_post(struct zcit_conn *conn, enum zcit_conn_inbox box,
 		    struct llist_node *node);

@@ -61,6 +61,7 @@ enum zcit_conn_event {
 	ZCIT_EV_ASK_LOGOUT,	/* send an Async Message asking for logout */
 	ZCIT_EV_EVICT,		/* login slot taken back (max_logins) */
 	ZCIT_EV_PEER_CLOSED,	/* the socket left ESTABLISHED: FIN or RST */
+	ZCIT_EV_DROP_NOTICE,	/* with CLOSE: tell the initiator first */
 };
 
 /**
@@ -209,8 +210,9 @@ struct zcit_conn;
  * @tx_more: will a command PDU follow at once (MSG_MORE)?
  * @tick: the tick timer fired: false to close (@why set)
  * @ask_logout: ask the initiator to log out
- * @drop_notice: the target closes the connection in Full Feature Phase:
- *	tell the initiator first (zcit_conn_send_last())
+ * @drop_notice: the target closes the connection in Full Feature Phase
+ *	for a teardown (zcit_conn_drop()): tell the initiator first
+ *	(zcit_conn_send_last())
  * @drain: the connection is dead: let go of what its commands wait for
  *	(may run several times, until every command is released)
  * @release: the last reference is gone: leave session and TPG
