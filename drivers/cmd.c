@@ -167,6 +167,7 @@ int zcit_cmd_init(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 	struct zcit_cmd *cmd;
 	int flags = TARGET_SCF_ACK_KREF;
 	int dir = DMA_NONE;
+	int cpu;
 
 	cmd = zcit_cmd_alloc(conn);
 	if (!cmd)
@@ -190,8 +191,9 @@ int zcit_cmd_init(struct zcit_conn *conn, const struct iscsi_scsi_req *req,
 	 * LIO completes the command on the CPU of the connection's io work,
 	 * which sends the response (else on the CPU it was submitted from).
 	 */
-	if (READ_ONCE(conn->cpu) != WORK_CPU_UNBOUND) {
-		cmd->se_cmd.cpuid = READ_ONCE(conn->cpu);
+	cpu = READ_ONCE(conn->cpu);
+	if (cpu != WORK_CPU_UNBOUND) {
+		cmd->se_cmd.cpuid = cpu;
 		flags |= TARGET_SCF_USE_CPUID;
 	}
 	if (target_init_cmd(&cmd->se_cmd, se_sess, cmd->sense,

@@ -241,8 +241,6 @@ int zcit_param_check(enum zcit_key key, const char *value)
  */
 const char *zcit_param_unhonoured(enum zcit_key key, const char *value)
 {
-	const char *s = value;
-
 	switch (key) {
 	case ZCIT_KEY_ERRORRECOVERYLEVEL:
 		return strcmp(value, "0") ? ZCIT_ERL0_ONLY : NULL;
@@ -259,17 +257,9 @@ const char *zcit_param_unhonoured(enum zcit_key key, const char *value)
 		return strcmp(value, "Reject") ?
 		       "zcit has no markers (RFC 7143 13.25)" : NULL;
 	case ZCIT_KEY_AUTHMETHOD:
-		for (;;) {
-			const char *comma = strchr(s, ',');
-			size_t len = comma ? comma - s : strlen(s);
-
-			if (!(len == 4 && !strncmp(s, "CHAP", 4)) &&
-			    !(len == 4 && !strncmp(s, "None", 4)))
-				return "zcit authenticates with CHAP or None only";
-			if (!comma)
-				return NULL;
-			s = comma + 1;
-		}
+		/* The first two of zcit_auth_methods[]. */
+		return zcit_check_list(value, zcit_auth_methods, 2) ?
+		       "zcit authenticates with CHAP or None only" : NULL;
 	default:
 		return NULL;
 	}
@@ -305,19 +295,7 @@ static int zcit_copy_store(char *dst, size_t size, const char *buf,
 int zcit_param_store(struct zcit_params *p, enum zcit_key key,
 		     const char *buf, size_t count)
 {
-	char tmp[ZCIT_PARAM_MAX_LEN + 1];
-	int ret;
-
-	if (key >= ZCIT_NR_KEYS)
-		return -EINVAL;
-	ret = zcit_copy_store(tmp, sizeof(tmp), buf, count);
-	if (ret < 0)
-		return ret;
-	ret = zcit_param_check(key, tmp);
-	if (ret)
-		return ret;
-	strscpy(p->val[key], tmp, sizeof(p->val[key]));
-	return 0;
+	return zcit_param_set(p, key, buf, count, NULL);
 }
 
 /**
@@ -327,7 +305,8 @@ int zcit_param_store(struct zcit_params *p, enum zcit_key key,
  * @buf: the bytes written (not NUL-terminated; one trailing newline allowed)
  * @count: how many bytes
  * @why: set to what zcit does instead when a valid value is refused
- *	(zcit_param_unhonoured()), else to NULL
+ *	(zcit_param_unhonoured()), else to NULL; NULL: take every valid
+ *	value (zcit_param_store())
  *
  * What the configfs files use; zcit_param_store() alone takes any valid
  * value, so that KUnit can check the login engine against all of them.
@@ -338,16 +317,25 @@ int zcit_param_set(struct zcit_params *p, enum zcit_key key,
 		   const char *buf, size_t count, const char **why)
 {
 	char tmp[ZCIT_PARAM_MAX_LEN + 1];
+	int ret;
 
-	*why = NULL;
-	if (key < ZCIT_NR_KEYS &&
-	    zcit_copy_store(tmp, sizeof(tmp), buf, count) >= 0 &&
-	    !zcit_param_check(key, tmp)) {
+	if (why)
+		*why = NULL;
+	if (key >= ZCIT_NR_KEYS)
+		return -EINVAL;
+	ret = zcit_copy_store(tmp, sizeof(tmp), buf, count);
+	if (ret < 0)
+		return ret;
+	ret = zcit_param_check(key, tmp);
+	if (ret)
+		return ret;
+	if (why) {
 		*why = zcit_param_unhonoured(key, tmp);
 		if (*why)
 			return -EINVAL;
 	}
-	return zcit_param_store(p, key, buf, count);
+	strscpy(p->val[key], tmp, sizeof(p->val[key]));
+	return 0;
 }
 
 /**

@@ -131,17 +131,24 @@ static ssize_t zcit_stat_instance_fail_type_show(struct config_item *item,
 }
 CONFIGFS_ATTR_RO(zcit_stat_instance_, fail_type);
 
+/* A name of the last failure, written under @st->lock; "None" when empty. */
+static ssize_t zcit_stat_emit_name(char *page, struct zcit_tiqn_stats *st,
+				   const char *name)
+{
+	ssize_t ret;
+
+	spin_lock_bh(&st->lock);
+	ret = sysfs_emit(page, "%s\n", name[0] ? name : "None");
+	spin_unlock_bh(&st->lock);
+	return ret;
+}
+
 static ssize_t zcit_stat_instance_fail_rem_name_show(struct config_item *item,
 						     char *page)
 {
 	struct zcit_tiqn_stats *st = &instance_tiqn(item)->st;
-	ssize_t ret;
 
-	spin_lock_bh(&st->lock);
-	ret = sysfs_emit(page, "%s\n", st->last_sess_fail_name[0] ?
-			 st->last_sess_fail_name : "None");
-	spin_unlock_bh(&st->lock);
-	return ret;
+	return zcit_stat_emit_name(page, st, st->last_sess_fail_name);
 }
 CONFIGFS_ATTR_RO(zcit_stat_instance_, fail_rem_name);
 ZCIT_STAT_CONST(zcit_stat_instance_, disc_time, ZCIT_MIB_DISC_TIME);
@@ -228,13 +235,8 @@ static ssize_t zcit_stat_tgt_attr_fail_intr_name_show(struct config_item *item,
 						      char *page)
 {
 	struct zcit_tiqn_stats *st = &tgt_attr_tiqn(item)->st;
-	ssize_t ret;
 
-	spin_lock_bh(&st->lock);
-	ret = sysfs_emit(page, "%s\n", st->last_fail_name[0] ?
-			 st->last_fail_name : "None");
-	spin_unlock_bh(&st->lock);
-	return ret;
+	return zcit_stat_emit_name(page, st, st->last_fail_name);
 }
 CONFIGFS_ATTR_RO(zcit_stat_tgt_attr_, fail_intr_name);
 

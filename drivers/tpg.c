@@ -60,24 +60,30 @@ static bool zcit_tpg_end_conns(struct zcit_tpg *tpg, bool unserved, bool ask)
 	return asked;
 }
 
+struct zcit_tpg_held {
+	const struct zcit_tpg *tpg;
+	bool unserved;
+	char who[ZCIT_ISCSI_NAME_MAX + 16];
+};
+
+/* zcit_conn_each(): the connection, if it is one of the TPG's closing. */
+static void zcit_tpg_held_one(struct zcit_conn *conn, void *arg)
+{
+	const struct zcit_tpg_held *h = arg;
+
+	if (READ_ONCE(conn->tpg) == h->tpg &&
+	    (!h->unserved || READ_ONCE(conn->unserved)))
+		zcit_cmd_report_held(conn, h->who);
+}
+
 /* Log the commands LIO core still holds for the TPG's closed connections. */
 static void zcit_tpg_report_held(struct zcit_tpg *tpg, bool unserved)
 {
-	struct zcit_conn *conn;
-	char who[ZCIT_ISCSI_NAME_MAX + 16];
+	struct zcit_tpg_held h = { .tpg = tpg, .unserved = unserved };
 
-	snprintf(who, sizeof(who), "%s tpgt %u", tpg->tiqn->name, tpg->tpgt);
-	spin_lock_bh(&tpg->conn_lock);
-	list_for_each_entry(conn, &tpg->conns, tpg_node) {
-		if (unserved && !conn->unserved)
-			continue;
-		/* A connection without references holds no command. */
-		if (!kref_get_unless_zero(&conn->ref))
-			continue;
-		zcit_cmd_report_held(conn, who);
-		zcit_conn_put(conn);
-	}
-	spin_unlock_bh(&tpg->conn_lock);
+	snprintf(h.who, sizeof(h.who), "%s tpgt %u", tpg->tiqn->name,
+		 tpg->tpgt);
+	zcit_conn_each(zcit_tpg_held_one, &h);
 }
 
 /**
