@@ -350,6 +350,27 @@ void zcit_conn_each(void (*fn)(struct zcit_conn *conn, void *arg), void *arg)
 }
 
 /**
+ * zcit_conn_in_use() - connections not yet freed
+ * @logins: set to how many of them hold a login slot
+ *
+ * Return: the number of connections, in every state.
+ */
+u32 zcit_conn_in_use(u32 *logins)
+{
+	struct zcit_conn *conn;
+	u32 n = 0;
+
+	spin_lock_bh(&zcit_login_lock);
+	*logins = zcit_nr_logins;
+	spin_unlock_bh(&zcit_login_lock);
+	spin_lock_bh(&zcit_conns_lock);
+	list_for_each_entry(conn, &zcit_conns, node)
+		n++;
+	spin_unlock_bh(&zcit_conns_lock);
+	return n;
+}
+
+/**
  * zcit_conn_state_name() - a connection state in words
  * @state: the state
  *

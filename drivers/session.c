@@ -40,6 +40,8 @@ static LIST_HEAD(zcit_disc_sessions);
 static u32 zcit_nr_disc;
 static DEFINE_SPINLOCK(zcit_disc_lock);
 static atomic_t zcit_next_sid = ATOMIC_INIT(0);
+/* Sessions not yet freed, discovery ones included (so TSIHs in use). */
+static atomic_t zcit_nr_sess = ATOMIC_INIT(0);
 
 static struct zcit_conn *to_conn(struct zcit_login *l)
 {
@@ -170,6 +172,7 @@ static struct zcit_sess *zcit_sess_alloc(struct zcit_login *l)
 		kfree(sess);
 		return NULL;
 	}
+	atomic_inc(&zcit_nr_sess);
 	kref_init(&sess->kref);
 	spin_lock_init(&sess->lock);
 	init_completion(&sess->lio_closed);
@@ -206,6 +209,23 @@ static void zcit_sess_free(struct kref *kref)
 	spin_unlock_bh(&zcit_disc_lock);
 	ida_free(&zcit_tsih_ida, sess->tsih);
 	kfree(sess);
+	atomic_dec(&zcit_nr_sess);
+}
+
+/**
+ * zcit_sess_in_use() - sessions not yet freed
+ * @disc: set to how many of them are discovery sessions
+ *
+ * Each holds a TSIH; a normal one also its LIO session and tag pool.
+ *
+ * Return: the number of sessions, discovery ones included.
+ */
+u32 zcit_sess_in_use(u32 *disc)
+{
+	spin_lock_bh(&zcit_disc_lock);
+	*disc = zcit_nr_disc;
+	spin_unlock_bh(&zcit_disc_lock);
+	return atomic_read(&zcit_nr_sess);
 }
 
 static void zcit_sess_put(struct zcit_sess *sess)

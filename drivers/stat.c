@@ -697,6 +697,22 @@ static int zcit_stat_conns_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(zcit_stat_conns);
 
+/*
+ * <debugfs>/zcit/in_use: what the module holds now.  With no initiator
+ * connected every figure must come back to 0: a leak check for tests.
+ */
+static int zcit_stat_in_use_show(struct seq_file *m, void *v)
+{
+	u32 logins, disc;
+	u32 conns = zcit_conn_in_use(&logins);
+	u32 sess = zcit_sess_in_use(&disc);
+
+	seq_printf(m, "connections %u\nlogins %u\nsessions %u\ndiscovery_sessions %u\n",
+		   conns, logins, sess, disc);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zcit_stat_in_use);
+
 /**
  * zcit_stat_init() - create /sys/module/zcit/statistics/
  *
@@ -726,6 +742,8 @@ int zcit_stat_init(void)
 	zcit_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("connections", 0400, zcit_debugfs, NULL,
 			    &zcit_stat_conns_fops);
+	debugfs_create_file("in_use", 0400, zcit_debugfs, NULL,
+			    &zcit_stat_in_use_fops);
 	return 0;
 }
 

@@ -18,6 +18,7 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 void zcit_conn_get(struct zcit_conn *conn);
 void zcit_conn_put(struct zcit_conn *conn);
 void zcit_conn_each(void (*fn)(struct zcit_conn *conn, void *arg), void *arg);
+u32 zcit_conn_in_use(u32 *logins);
 int zcit_conn_pick_cpu(int cpu);
 void zcit_conn_cpus_changed(void);
 const char *zcit_conn_state_name(enum zcit_conn_state state);

@@ -113,6 +113,7 @@ struct zcit_sess_timeouts {
 
 extern const struct zcit_login_ops zcit_login_ops;
 void zcit_sess_release_conn(struct zcit_conn *conn);
+u32 zcit_sess_in_use(u32 *disc);
 int zcit_sess_take_cmdsn(struct zcit_sess *sess, u32 cmdsn, bool answered);
 int zcit_sess_skip_cmdsn(struct zcit_sess *sess, u32 cmdsn);
 void zcit_sess_window_open(struct zcit_sess *sess);
