@@ -946,20 +946,64 @@ bool zcit_sess_nacl_params(struct se_node_acl *se_nacl, struct zcit_params *out)
 	return ret;
 }
 
+/* The session has left its TPG: zcit_sess_end() is over. */
+static bool zcit_sess_ended(struct zcit_sess *sess)
+{
+	struct zcit_tpg *tpg = sess->tpg;
+	bool ended;
+
+	spin_lock_bh(&tpg->conn_lock);
+	ended = list_empty(&sess->node);
+	spin_unlock_bh(&tpg->conn_lock);
+	return ended;
+}
+
+/*
+ * Wait for a closed session to end, saying every few seconds which
+ * commands LIO core still holds for it (a slow backend).  LIO core would
+ * wait the same time for it next, uninterruptibly and silently, in the
+ * ACL's deletion.
+ */
+static void zcit_sess_wait_end(struct zcit_sess *sess)
+{
+	struct zcit_tpg *tpg = sess->tpg;
+	struct zcit_conn *conn;
+	char who[ZCIT_ISCSI_NAME_MAX + 16];
+
+	snprintf(who, sizeof(who), "%s tpgt %u", tpg->tiqn->name, tpg->tpgt);
+	while (!wait_event_timeout(tpg->conn_wq, zcit_sess_ended(sess),
+				   ZCIT_HELD_REPORT_SECS * HZ)) {
+		spin_lock_bh(&sess->lock);
+		list_for_each_entry(conn, &sess->conns, sess_node)
+			zcit_cmd_report_held(conn, who);
+		spin_unlock_bh(&sess->lock);
+	}
+}
+
 /**
- * zcit_close_session() - LIO asks to close a session (its ACL is going)
+ * zcit_close_session() - LIO asks to close a session
  * @se_sess: the session
+ *
+ * Its ACL is being deleted, or its cmdsn_depth changed.  For a deletion
+ * this waits for the session to end (bounded by the backend's commands,
+ * which it names in the log); LIO core would wait as long just after.
  */
 void zcit_close_session(struct se_session *se_sess)
 {
 	struct zcit_sess *sess = se_sess->fabric_sess_ptr;
+	/* LIO core takes an ACL it deletes off its TPG's list first. */
+	bool acl_going = list_empty(&se_sess->se_node_acl->acl_list);
 
+	kref_get(&sess->kref);
 	/*
 	 * LIO took the session off its ACL's list before calling: the
 	 * session's end waits for this completion before freeing it.
 	 */
 	zcit_sess_close(sess, NULL);
 	complete(&sess->lio_closed);
+	if (acl_going)
+		zcit_sess_wait_end(sess);
+	zcit_sess_put(sess);
 }
 
 /**

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Bounded teardown (issue 13): disabling a TPG, removing a portal or an
-# ACL, clearing the configuration and unloading zcit each finish within a
+# ACL, unmapping a LUN, clearing the configuration and unloading zcit each finish within a
 # stated bound while an initiator misbehaves or a backend is slow.
 #
 # Target $IQN1, TPG 1, portal 127.0.0.1:3260, ACL $INI1 with LUN 0 = 64 MiB
@@ -13,7 +13,8 @@
 #
 # Each scenario (fresh configuration each time) is one check
 # <state>-<operation>: the operation returned within its bound (seconds,
-# below), the target closed the initiator's connection, and, where a
+# below), the target closed the initiator's connection (stuck-lun-unmap:
+# kept it, the session goes on without the LUN), and, where a
 # backend command held the teardown, the kernel log named it ("waiting
 # for LIO core to release N command(s): ITT ..."). States:
 #  stall-read   32 READ(10)s of 1 MiB from LUN 0, nothing read (the
@@ -75,6 +76,10 @@ REMOVE_ACL=(bash -c 'for m in "$0"/lun_*; do
 done
 rmdir "$0"' "$ACL")
 
+# UNMAP_LUN1: the ACL's mapped LUN 1 removed (what targetcli does)
+UNMAP_LUN1=(bash -c 'for l in "$0"/*; do [ ! -L "$l" ] || rm "$l" || exit; done
+rmdir "$0"' "$ACL/lun_1")
+
 # scenario NAME BOUND MODE-ARGS -- OPERATION...: see the header
 scenario() {
 	local name=$1 bound=$2 args=() t0 t1 secs rc pid before
@@ -108,6 +113,12 @@ scenario() {
 		t_fail "$name" "'$*' exited $rc after ${secs}s"
 	elif awk "BEGIN { exit !($secs > $bound) }"; then
 		t_fail "$name" "'$*' took ${secs}s, bound ${bound}s"
+	elif [ -n "${KEEP:-}" ]; then
+		if ss -Htn state established "( dport = :3260 )" | grep -q .; then
+			t_pass "$name"
+		else
+			t_fail "$name" "the connection was closed: $KEEP"
+		fi
 	elif ! wait_for 5 sh -c '! ss -Htn state established "( dport = :3260 )" | grep -q .'; then
 		t_fail "$name" "the initiator's connection is still up"
 	elif [ -n "${HELD:-}" ] && ! grep -q "closed; waiting for LIO core to release $HELD: ITT 0x" $W/$name.log; then
@@ -132,6 +143,9 @@ scenario half-login-portal-remove $FAST half-login -- rmdir "$NP"
 HELD="1 command" scenario stuck-tpg-disable $SLOW stuck --lun 1 -- sh -c "echo 0 >$T/enable"
 HELD="2 commands" scenario stuck-abort-tpg-disable $SLOW stuck --lun 1 --abort -- \
 	sh -c "echo 0 >$T/enable"
+HELD="1 command" scenario stuck-acl-remove $SLOW stuck --lun 1 -- "${REMOVE_ACL[@]}"
+KEEP="unmapping a LUN must not end the session" scenario stuck-lun-unmap $FAST \
+	stuck --lun 1 -- "${UNMAP_LUN1[@]}"
 scenario stuck-clear $SLOW stuck --lun 1 -- "$LIO" clear
 
 rmdir "$CFS/iscsi" 2>/dev/null
