@@ -21,7 +21,7 @@
 # ZCIT_ABUSE_FABRICS (which fabrics tests/vm/50-login.sh,
 # 60-conformance.sh, 70-io.sh and 58-abuse.sh run) and
 # ZCIT_MPATH_FULL, ZCIT_MPATH_FAULTS, ZCIT_MPATH_FABRICS (75-multipath.sh)
-# are passed on when set. Ends with "N skipped" and "N passed, N failed";
+# and ZCIT_SOAK_SECS (78-soak.sh) are passed on when set. Ends with "N skipped" and "N passed, N failed";
 # exit 0 iff nothing failed.
 set -uo pipefail
 export LC_ALL=C
@@ -29,7 +29,7 @@ export LC_ALL=C
 root=$(cd "$(dirname "$0")/.." && pwd)
 kvers=() filters=() envs=()
 for v in ZCIT_LOGIN_FABRICS ZCIT_CONF_FABRICS ZCIT_IO_FABRICS ZCIT_ABUSE_FABRICS \
-	ZCIT_MPATH_FULL ZCIT_MPATH_FAULTS ZCIT_MPATH_FABRICS; do
+	ZCIT_MPATH_FULL ZCIT_MPATH_FAULTS ZCIT_MPATH_FABRICS ZCIT_SOAK_SECS; do
 	[ -z "${!v+set}" ] || envs+=(--env "$v=${!v}")
 done
 
