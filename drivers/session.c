@@ -503,7 +503,8 @@ static void zcit_sess_end(struct zcit_sess *sess)
 	/*
 	 * LIO core's target_shutdown_sessions() takes a session off its ACL's
 	 * list and then calls close_session() without a reference: if it
-	 * did, wait for that call to return before freeing anything.
+	 * did, wait until that call holds its own reference (it completes
+	 * lio_closed then, and may go on to wait for this very end).
 	 */
 	spin_lock_bh(&se_nacl->nacl_sess_lock);
 	if (list_empty(&se_sess->sess_acl_list))

@@ -45,7 +45,8 @@ struct zcit_conn;
  * @nr_skip: entries in @skip
  * @buf_bytes: bytes of the data buffers its commands hold (at most
  *	zcit_limits.max_sess_bytes: zcit_sess_buf_get())
- * @lio_closed: LIO's close_session() returned (see zcit_sess_end())
+ * @lio_closed: LIO's close_session() has closed the session and taken
+ *	its reference (see zcit_sess_end()); it may still wait for the end
  * @disc_node: a discovery session: in the list of them (session.c)
  * @peer: a discovery session: the initiator's address
  * @stats: counters, by &enum zcit_sstat (no lock)
