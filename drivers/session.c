@@ -414,6 +414,7 @@ static u16 zcit_complete_normal(struct zcit_login *l)
 	 * transport_free_session() drops it.
 	 */
 	sess->se_sess->se_node_acl = se_nacl;
+	sess->acl = se_nacl;
 	transport_register_session(&tpg->se_tpg, se_nacl, sess->se_sess, sess);
 	conn->nacl = NULL;
 	mutex_unlock(&tpg->se_tpg.acl_node_mutex);
@@ -503,7 +504,7 @@ static void zcit_sess_end(struct zcit_sess *sess)
 	/*
 	 * LIO core's target_shutdown_sessions() takes a session off its ACL's
 	 * list and then calls close_session() without a reference: if it
-	 * did, wait until that call holds its own reference (it completes
+	 * did, wait until that call is done with the session (it completes
 	 * lio_closed then, and may go on to wait for this very end).
 	 */
 	spin_lock_bh(&se_nacl->nacl_sess_lock);
@@ -947,64 +948,93 @@ bool zcit_sess_nacl_params(struct se_node_acl *se_nacl, struct zcit_params *out)
 	return ret;
 }
 
-/* The session has left its TPG: zcit_sess_end() is over. */
-static bool zcit_sess_ended(struct zcit_sess *sess)
+/*
+ * The sessions of @tpg registered with ACL @acl have all left the TPG
+ * (zcit_sess_end() is over for each); if not, and @who is set, log the
+ * commands LIO core still holds for them.
+ */
+static bool zcit_acl_sessions_ended(struct zcit_tpg *tpg,
+				    const struct se_node_acl *acl,
+				    const char *who)
 {
-	struct zcit_tpg *tpg = sess->tpg;
-	bool ended;
+	struct zcit_sess *sess;
+	struct zcit_conn *conn;
+	bool ended = true;
 
 	spin_lock_bh(&tpg->conn_lock);
-	ended = list_empty(&sess->node);
+	list_for_each_entry(sess, &tpg->sessions, node) {
+		if (sess->acl != acl)
+			continue;
+		ended = false;
+		if (!who)
+			break;
+		spin_lock(&sess->lock);
+		list_for_each_entry(conn, &sess->conns, sess_node)
+			zcit_cmd_report_held(conn, who);
+		spin_unlock(&sess->lock);
+	}
 	spin_unlock_bh(&tpg->conn_lock);
 	return ended;
 }
 
 /*
- * Wait for a closed session to end, saying every few seconds which
- * commands LIO core still holds for it (a slow backend).  LIO core would
- * wait the same time for it next, uninterruptibly and silently, in the
- * ACL's deletion.
+ * Wait for the closed sessions of an ACL being deleted to end, saying
+ * every few seconds which commands LIO core still holds for them (a slow
+ * backend).  LIO core would wait the same time for them next,
+ * uninterruptibly and silently, in the ACL's deletion.
  */
-static void zcit_sess_wait_end(struct zcit_sess *sess)
+static void zcit_acl_wait_sessions(struct zcit_tpg *tpg,
+				   const struct se_node_acl *acl)
 {
-	struct zcit_tpg *tpg = sess->tpg;
-	struct zcit_conn *conn;
 	char who[ZCIT_ISCSI_NAME_MAX + 16];
 
 	snprintf(who, sizeof(who), "%s tpgt %u", tpg->tiqn->name, tpg->tpgt);
-	while (!wait_event_timeout(tpg->conn_wq, zcit_sess_ended(sess),
-				   ZCIT_HELD_REPORT_SECS * HZ)) {
-		spin_lock_bh(&sess->lock);
-		list_for_each_entry(conn, &sess->conns, sess_node)
-			zcit_cmd_report_held(conn, who);
-		spin_unlock_bh(&sess->lock);
-	}
+	while (!wait_event_timeout(tpg->conn_wq,
+				   zcit_acl_sessions_ended(tpg, acl, NULL),
+				   ZCIT_HELD_REPORT_SECS * HZ))
+		zcit_acl_sessions_ended(tpg, acl, who);
 }
 
 /**
  * zcit_close_session() - LIO asks to close a session
  * @se_sess: the session
  *
- * Its ACL is being deleted, or its cmdsn_depth changed.  For a deletion
- * this waits for the session to end (bounded by the backend's commands,
- * which it names in the log); LIO core would wait as long just after.
+ * Its ACL is being deleted, or its cmdsn_depth changed.  LIO core calls
+ * this for each session of the ACL in turn, each already off the ACL's
+ * list.  For a deletion the last call waits for all of them to end
+ * (bounded by the backend's commands, which it names in the log), so
+ * that every session is closed at once; LIO core would wait as long
+ * just after.
  */
 void zcit_close_session(struct se_session *se_sess)
 {
 	struct zcit_sess *sess = se_sess->fabric_sess_ptr;
+	struct se_node_acl *se_nacl = se_sess->se_node_acl;
+	struct zcit_tpg *tpg = sess->tpg;
 	/* LIO core takes an ACL it deletes off its TPG's list first. */
-	bool acl_going = list_empty(&se_sess->se_node_acl->acl_list);
+	bool acl_going = list_empty(&se_nacl->acl_list);
+	bool last;
 
-	kref_get(&sess->kref);
 	/*
 	 * LIO took the session off its ACL's list before calling: the
-	 * session's end waits for this completion before freeing it.
+	 * session's end waits for this completion before freeing it, so
+	 * @sess and @se_sess are ours until then.
 	 */
 	zcit_sess_close(sess, NULL);
 	complete(&sess->lio_closed);
-	if (acl_going)
-		zcit_sess_wait_end(sess);
-	zcit_sess_put(sess);
+	if (!acl_going)
+		return;
+	/*
+	 * zcit takes a session off that list only as it ends, and never
+	 * stops one's command counter before: an empty list means LIO has
+	 * no other session of the ACL to close.  The ACL and the TPG stay
+	 * while LIO deletes the ACL.
+	 */
+	spin_lock_bh(&se_nacl->nacl_sess_lock);
+	last = list_empty(&se_nacl->acl_sess_list);
+	spin_unlock_bh(&se_nacl->nacl_sess_lock);
+	if (last)
+		zcit_acl_wait_sessions(tpg, se_nacl);
 }
 
 /**

@@ -45,8 +45,11 @@ struct zcit_conn;
  * @nr_skip: entries in @skip
  * @buf_bytes: bytes of the data buffers its commands hold (at most
  *	zcit_limits.max_sess_bytes: zcit_sess_buf_get())
- * @lio_closed: LIO's close_session() has closed the session and taken
- *	its reference (see zcit_sess_end()); it may still wait for the end
+ * @lio_closed: LIO's close_session() has closed the session and no
+ *	longer touches it (see zcit_sess_end()); it may still wait for the
+ *	end of the ACL's sessions
+ * @acl: the ACL it was registered with, for comparison only (no
+ *	reference: @se_sess holds one while the session is in LIO)
  * @disc_node: a discovery session: in the list of them (session.c)
  * @peer: a discovery session: the initiator's address
  * @stats: counters, by &enum zcit_sstat (no lock)
@@ -74,6 +77,7 @@ struct zcit_sess {
 	u32 nr_skip;
 	atomic64_t buf_bytes;
 	struct completion lio_closed;
+	const struct se_node_acl *acl;
 	struct list_head disc_node;
 	struct sockaddr_storage peer;
 	atomic64_t stats[ZCIT_NR_SSTATS];

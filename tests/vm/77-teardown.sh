@@ -22,6 +22,10 @@
 #  stuck        a READ(10) of LUN 1 in the slow backend
 #  stuck-abort  the same with an ABORT TASK for it under way
 #  half-login   the first Login Request answered, then silence
+#  stuck2       two sessions of the ACL (two ISIDs), each with a READ(10)
+#               of LUN 1 in the slow backend: removing the ACL must close
+#               both at once (within $CLOSE_BOTH s), not one after the
+#               other's commands are done
 # Bounds: 8 s (zcit's 2 s Async logout wait, then the close) where nothing
 # waits for the backend; the backend's $DELAY s + 8 s where LIO core must
 # wait for a command. The hung task detector is set to 30 s for the test
@@ -39,6 +43,7 @@ NP=$T/np/127.0.0.1:3260
 DELAY=12
 FAST=8
 SLOW=$((DELAY + 8))
+CLOSE_BOTH=4
 HELPER=(/usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-teardown.py"
 	--target "$IQN1" --initiator "$INI1")
 mkdir -p $W
@@ -80,9 +85,15 @@ rmdir "$0"' "$ACL")
 UNMAP_LUN1=(bash -c 'for l in "$0"/*; do [ ! -L "$l" ] || rm "$l" || exit; done
 rmdir "$0"' "$ACL/lun_1")
 
-# scenario NAME BOUND MODE-ARGS -- OPERATION...: see the header
+conns_up() { ss -Htn state established "( dport = :3260 )" | grep -q .; }
+no_conns() { ! conns_up; }
+since() { awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $1 }"; }
+
+# scenario NAME BOUND MODE-ARGS -- OPERATION...: see the header; with
+# PEERS=N, N initiators (ISIDs ...01 to ...0N) in that state, and with
+# CLOSED_BY=S, all their connections closed within S s of the start
 scenario() {
-	local name=$1 bound=$2 args=() t0 t1 secs rc pid before
+	local name=$1 bound=$2 args=() t0 t1 secs rc pid pids=() before i op gone=-
 	shift 2
 	while [ "$1" != -- ]; do args+=("$1"); shift; done
 	shift
@@ -92,35 +103,51 @@ scenario() {
 		return
 	fi
 	before=$(dmesg | wc -l)
-	"${HELPER[@]}" "${args[@]}" >$W/$name.out 2>&1 &
-	pid=$!
-	if ! wait_for 20 grep -q '^READY' $W/$name.out; then
-		t_fail "$name" "initiator: $(tail -n 3 $W/$name.out)"
+	for i in $(seq "${PEERS:-1}"); do
+		"${HELPER[@]}" --isid "80000000000$i" "${args[@]}" >$W/$name.$i.out 2>&1 &
+		pids+=($!)
+	done
+	pid=${pids[*]}
+	for i in $(seq "${PEERS:-1}"); do
+		wait_for 20 grep -q '^READY' $W/$name.$i.out && continue
+		t_fail "$name" "initiator $i: $(tail -n 3 $W/$name.$i.out)"
 		kill $pid 2>/dev/null
 		"$LIO" clear >/dev/null 2>&1
 		return
-	fi
+	done
 	sleep 1
 	t0=$(date +%s.%N)
-	timeout $((bound + 60)) "$@"
+	timeout $((bound + 60)) "$@" &
+	op=$!
+	# When did the last connection close (while the operation runs)?
+	while kill -0 $op 2>/dev/null; do
+		conns_up || { gone=$(since "$t0"); break; }
+		sleep 0.1
+	done
+	wait $op
 	rc=$?
 	t1=$(date +%s.%N)
 	secs=$(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }")
+	[ -n "${KEEP:-}" ] || [ "$gone" != - ] || ! wait_for 5 no_conns ||
+		gone=$(since "$t0")
 	dmesg | tail -n +$((before + 1)) >$W/$name.log
-	echo "TEARDOWN $name: '$*' took ${secs}s (bound ${bound}s, exit $rc); $(head -n 1 $W/$name.out)"
+	echo "TEARDOWN $name: '$*' took ${secs}s (bound ${bound}s, exit $rc)," \
+		"connections closed after ${gone}s; $(head -n 1 $W/$name.1.out)"
 	sed "s/^/  $name| /" $W/$name.log
 	if [ $rc -ne 0 ]; then
 		t_fail "$name" "'$*' exited $rc after ${secs}s"
 	elif awk "BEGIN { exit !($secs > $bound) }"; then
 		t_fail "$name" "'$*' took ${secs}s, bound ${bound}s"
 	elif [ -n "${KEEP:-}" ]; then
-		if ss -Htn state established "( dport = :3260 )" | grep -q .; then
+		if conns_up; then
 			t_pass "$name"
 		else
 			t_fail "$name" "the connection was closed: $KEEP"
 		fi
-	elif ! wait_for 5 sh -c '! ss -Htn state established "( dport = :3260 )" | grep -q .'; then
+	elif [ "$gone" = - ]; then
 		t_fail "$name" "the initiator's connection is still up"
+	elif [ -n "${CLOSED_BY:-}" ] && awk "BEGIN { exit !($gone > $CLOSED_BY) }"; then
+		t_fail "$name" "the last connection closed after ${gone}s, bound ${CLOSED_BY}s"
 	elif [ -n "${HELD:-}" ] && ! grep -q "closed; waiting for LIO core to release $HELD: ITT 0x" $W/$name.log; then
 		t_fail "$name" "no log line naming the command(s) waited for ($HELD)"
 	else
@@ -144,6 +171,8 @@ HELD="1 command" scenario stuck-tpg-disable $SLOW stuck --lun 1 -- sh -c "echo 0
 HELD="2 commands" scenario stuck-abort-tpg-disable $SLOW stuck --lun 1 --abort -- \
 	sh -c "echo 0 >$T/enable"
 HELD="1 command" scenario stuck-acl-remove $SLOW stuck --lun 1 -- "${REMOVE_ACL[@]}"
+PEERS=2 CLOSED_BY=$CLOSE_BOTH HELD="1 command" scenario stuck2-acl-remove $SLOW \
+	stuck --lun 1 -- "${REMOVE_ACL[@]}"
 KEEP="unmapping a LUN must not end the session" scenario stuck-lun-unmap $FAST \
 	stuck --lun 1 -- "${UNMAP_LUN1[@]}"
 scenario stuck-clear $SLOW stuck --lun 1 -- "$LIO" clear
