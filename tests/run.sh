@@ -20,8 +20,9 @@
 # ZCIT_LOGIN_FABRICS, ZCIT_CONF_FABRICS, ZCIT_IO_FABRICS and
 # ZCIT_ABUSE_FABRICS (which fabrics tests/vm/50-login.sh,
 # 60-conformance.sh, 70-io.sh and 58-abuse.sh run) and
-# ZCIT_MPATH_FULL, ZCIT_MPATH_FAULTS, ZCIT_MPATH_FABRICS (75-multipath.sh)
-# and ZCIT_SOAK_SECS (78-soak.sh) are passed on when set. Ends with "N skipped" and "N passed, N failed";
+# ZCIT_MPATH_FULL, ZCIT_MPATH_FAULTS, ZCIT_MPATH_ONE_FAULTS,
+# ZCIT_MPATH_FABRICS (75-multipath.sh) and ZCIT_SOAK_SECS (78-soak.sh)
+# are passed on when set. Ends with "N skipped" and "N passed, N failed";
 # exit 0 iff nothing failed.
 set -uo pipefail
 export LC_ALL=C
@@ -29,11 +30,12 @@ export LC_ALL=C
 root=$(cd "$(dirname "$0")/.." && pwd)
 kvers=() filters=() envs=()
 for v in ZCIT_LOGIN_FABRICS ZCIT_CONF_FABRICS ZCIT_IO_FABRICS ZCIT_ABUSE_FABRICS \
-	ZCIT_MPATH_FULL ZCIT_MPATH_FAULTS ZCIT_MPATH_FABRICS ZCIT_SOAK_SECS; do
+	ZCIT_MPATH_FULL ZCIT_MPATH_FAULTS ZCIT_MPATH_ONE_FAULTS ZCIT_MPATH_FABRICS \
+	ZCIT_SOAK_SECS; do
 	[ -z "${!v+set}" ] || envs+=(--env "$v=${!v}")
 done
 
-usage() { sed -n '4,24s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '4,25s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in

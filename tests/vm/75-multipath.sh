@@ -12,6 +12,10 @@
 # LUN 1 of both (for the lun fault); ACL $INI1 on both, no
 # authentication. Both paths of a LUN show the same LU (LIO core's VPD
 # 0x83 of the one backstore): two maps.
+# Then the second topology ("one"): one target, $IQN1, whose TPG has both
+# portals (127.0.0.1 and 127.0.0.2:3260) and LUN 0 on the 256 MiB
+# ramdisk: open-iscsi logs in once per portal, two sessions of one ACL
+# (two ISIDs), one map; its faults are named one-<fault>.
 # Initiator: open-iscsi (iscsid in the guest) finds both by SendTargets and
 # logs in with replacement_timeout 5 s and NOP-Out pings every 2 s (3 s
 # timeout); systemd-udevd and multipathd (the built-in LIO-ORG settings:
@@ -46,6 +50,11 @@
 #                replacement_timeout); removed
 #  both          (full) path 1, then path 2 (TPG disabled and enabled),
 #                never both at once, in one fio run
+#  one-portal    (one target) rmdir np/127.0.0.2:3260 of the TPG both
+#                paths use: only path 2's connection ends; mkdir again
+#  one-rst       (one target, full) ss -K of path 2's connections
+#  one-logout    (one target, full) logout and login of path 2
+# (ZCIT_MPATH_ONE_FAULTS picks the one-target faults; "" skips it)
 # Checks: <fab>-configure, <fab>-login (both sessions), <fab>-map (a map
 # for each LUN, two paths active ready, one WWID), zcit-<fault>; at the end a
 # table of every fault on each fabric (stall, time until the path failed,
@@ -71,6 +80,12 @@ else
 	DEF_FABRICS="zcit"
 fi
 FAULTS=${ZCIT_MPATH_FAULTS:-$DEF_FAULTS}
+if [ "$FULL" = 1 ]; then
+	DEF_ONE="one-portal one-rst one-logout"
+else
+	DEF_ONE="one-portal"
+fi
+ONE_FAULTS=${ZCIT_MPATH_ONE_FAULTS-$DEF_ONE}
 FABRICS=${ZCIT_MPATH_FABRICS:-$DEF_FABRICS}
 RATE=${ZCIT_MPATH_RATE:-6}	# MiB/s of fio's write phase
 SLACK=${ZCIT_MPATH_SLACK:-3}	# s over the initiator's timeouts
@@ -80,7 +95,7 @@ REPL=5 NOOP_INT=2 NOOP_TMO=3
 
 PORT=3260
 ADDR=(- 127.0.0.1 127.0.0.2)
-TGT=(- "$IQN1" "$IQN2")
+TGT=() LUNS=()	# topo
 PG=(- pg1 pg2)
 BS=mp0
 BS_MB=256
@@ -96,7 +111,8 @@ mkdir -p $W
 # Seconds each fault's write phase lasts (fio's size = RATE * this): the
 # fault, its effect, the repair and the recovery must fit in it.
 declare -A WSEC=([tpg]=22 [portal]=22 [rst]=12 [logout]=14 [lun]=16
-	[alua]=16 [alua-unavail]=16 [blackhole]=30 [both]=36)
+	[alua]=16 [alua-unavail]=16 [blackhole]=30 [both]=36
+	[one-portal]=22 [one-rst]=12 [one-logout]=14)
 declare -A RES TAB
 
 up() { cut -d' ' -f1 /proc/uptime; }
@@ -106,11 +122,14 @@ bsd() { local d; for d in "$CFS"/core/rd_mcp_*/"$1"; do [ -d "$d" ] && echo "$d"
 
 # ---- the initiator's view of a path ----
 
-# dev_of P: sdX of LUN $LUN in path P's session
+# dev_of P: sdX of LUN $LUN in path P's session (its target, logged in
+# through its portal address)
 dev_of() {
 	local s b
 	for s in /sys/class/iscsi_session/session*; do
 		[ "$(cat "$s/targetname" 2>/dev/null)" = "${TGT[$1]}" ] || continue
+		grep -qx "${ADDR[$1]}" "$s"/device/connection*/iscsi_connection/connection*/persistent_address \
+			2>/dev/null || continue
 		for b in "$s"/device/target*/*:0:0:"$LUN"/block/*; do
 			[ -e "$b" ] && echo "${b##*/}" && return 0
 		done
@@ -168,6 +187,15 @@ map_of_lun() {
 
 # ---- the target ----
 
+# topo two|one: the paths' targets and the LUNs of a topology (set in
+# the script's shell, not in a check's subshell)
+topo() {
+	case $1 in
+	two) TGT=(- "$IQN1" "$IQN2") LUNS=(0 1) ;;
+	one) TGT=(- "$IQN1" "$IQN1") LUNS=(0) ;;
+	esac
+}
+
 configure() {
 	local p
 	load_fabric "$fab" || return
@@ -208,6 +236,27 @@ configure() {
 		[ "$(cat "$(bsd "$BS")/alua/pg2/alua_access_type")" = "Implicit" ]
 }
 
+# configure_one: the one-target topology (one TPG, both portals, LUN 0)
+configure_one() {
+	local p
+	load_fabric "$fab" || return
+	tcli "set global auto_save_on_exit=false" \
+		"set global auto_add_default_portal=false" \
+		"set global auto_add_mapped_luns=true" \
+		"/backstores/ramdisk create name=$BS size=${BS_MB}M" \
+		"/iscsi create $IQN1" \
+		"/iscsi/$IQN1/tpg1/portals create ${ADDR[1]} $PORT" \
+		"/iscsi/$IQN1/tpg1/portals create ${ADDR[2]} $PORT" \
+		"/iscsi/$IQN1/tpg1/luns create /backstores/ramdisk/$BS lun=0" \
+		"/iscsi/$IQN1/tpg1/acls create $INI1" \
+		"/iscsi/$IQN1/tpg1 set attribute authentication=0" \
+		"ls" "exit"
+	for p in 1 2; do
+		[ -d "$(tpgd "$p")/np/${ADDR[$p]}:$PORT" ] || return
+	done
+	[ -d "$(tpgd 1)/acls/$INI1/lun_0" ] && [ "$(cat "$(tpgd 1)/enable")" = 1 ]
+}
+
 # ---- the initiator ----
 
 setup_initiator() {
@@ -245,15 +294,18 @@ login_both() {
 	iscsiadm -m node -o delete >/dev/null 2>&1
 	timeout 30 iscsiadm -m discovery -t st -p "${ADDR[1]}:$PORT" || return
 	timeout 60 iscsiadm -m node -L all || return
-	LUN=0 wait_for 30 both_devs && LUN=1 wait_for 30 both_devs
+	for LUN in "${LUNS[@]}"; do
+		wait_for 30 both_devs || return
+	done
 }
 both_devs() { [ -n "$(dev_of 1)" ] && [ -n "$(dev_of 2)" ]; }
 
-# map_ok: two maps (LUN 0 and LUN 1), each with both paths "active
-# ready" and one WWID (path 1's and path 2's device report the same)
+# map_ok: a map for each LUN (two: LUN 0 and LUN 1; one target: one),
+# each with both paths "active ready" and one WWID (path 1's and path 2's
+# device report the same)
 map_ok() {
 	local wa wb m
-	for LUN in 0 1; do
+	for LUN in "${LUNS[@]}"; do
 		wait_for 40 both_up || { mp_paths; multipath -ll; return 1; }
 		m=$(map_of_lun)
 		[ -n "$m" ] && [ -b "/dev/mapper/$m" ] || return
@@ -263,7 +315,7 @@ map_ok() {
 		echo "LUN $LUN: WWIDs $wa $wb, map $m"
 		[ -n "$wa" ] && [ "$wa" = "$wb" ] || return
 	done
-	[ "$(multipathd show maps raw format "%n" | wc -l)" = 2 ]
+	[ "$(multipathd show maps raw format "%n" | wc -l)" = ${#LUNS[@]} ]
 }
 
 # ---- faults: <name>_down P, <name>_up P ----
@@ -405,8 +457,8 @@ fio_json() {
 ios_above() { [ "$(path_ios "$1")" -gt "$2" ]; }
 
 run_fault() {
-	local f=$1 mb fio_rc=0 err stall wmb rmb rmax down rec op bound why=()
-	local p td r ios eff n
+	local f=$1 k=${1#one-} mb fio_rc=0 err stall wmb rmb rmax down rec op bound why=()
+	local p td r ios eff n fc1
 	echo "---- $fab fault $f ($(up)s)"
 	# The lun fault removes a LUN other than 0: without a LUN 0, LIO core
 	# answers for a read-only virtual LUN 0, whose WRITE PROTECTED sense
@@ -424,14 +476,15 @@ run_fault() {
 	fi
 	mb=$((RATE * WSEC[$f]))
 	: >$W/seq
+	fc1=$(fail_count 1)
 	fio_start "$f" "$mb"
 	# I/O flows on path 2 before the fault.
 	wait_for 20 ios_above 2 $(($(path_ios 2) + 20)) ||
 		echo "  little I/O on path 2 before the fault"
-	case $f in
+	case $k in
 	rst) rst_seq 2 ;;
 	both) fault_seq tpg 1 && fault_seq tpg 2 ;;
-	*) fault_seq "$f" 2 ;;
+	*) fault_seq "$k" 2 ;;
 	esac
 	kill -0 $fio_pid 2>/dev/null ||
 		why+=("fio had ended when the path was back: write phase too short")
@@ -451,6 +504,10 @@ run_fault() {
 		why+=("fio exit $fio_rc, error $err: $(grep -m1 -iE 'verify|error' "$W/fio-$f.err")")
 	[ "$rmb" = "$wmb" ] && [ "$wmb" = "$mb" ] ||
 		why+=("wrote $wmb MiB, verified $rmb MiB of $mb")
+	# A fault of path 2 leaves path 1 alone (one target: the portal
+	# removed ends only the connections that came in through it).
+	[ "$k" = both ] || [ "$(fail_count 1)" = "$fc1" ] ||
+		why+=("path 1 failed too: $fc1 -> $(fail_count 1) failures")
 	while read -r p td r _ ios eff; do
 		[ "$eff" != - ] || why+=("the fault did not show on path $p")
 		[ "$r" != - ] || why+=("path $p did not come back within 60 s")
@@ -476,23 +533,27 @@ run_fault() {
 
 # ---- per fabric ----
 
+# faults TOPO FAULT...: log in, check the maps, run each fault (TOPO:
+# "" for two targets, "-one" for one target; a suffix of check names)
 faults() {
-	local f
-	t_check "$fab-login" login_both || return
-	t_check "$fab-map" map_ok || return
+	local t=$1 f
+	shift
+	t_check "$fab$t-login" login_both || return
+	t_check "$fab$t-map" map_ok || return
 	multipath -ll
-	for f in $FAULTS; do
+	for f in "$@"; do
 		run_fault "$f"
 	done
 }
 
+# cleanup TOPO
 cleanup() {
 	local f=$fab g
 	multipath -F || multipath -ll
 	timeout 60 iscsiadm -m node --logoutall=all >/dev/null 2>&1
 	iscsiadm -m node -o delete >/dev/null 2>&1
 	tc qdisc del dev lo root 2>/dev/null
-	t_check "$f-no-sessions-left" sh -c '! iscsiadm -m session >/dev/null 2>&1'
+	t_check "$f$1-no-sessions-left" sh -c '! iscsiadm -m session >/dev/null 2>&1'
 	multipath -F >/dev/null 2>&1
 	# lio.sh clear leaves the ALUA groups, which keep the backstore.
 	for g in "$(bsd "$BS")"/alua/*; do
@@ -514,8 +575,15 @@ for fab in $FABRICS; do
 		continue
 	fi
 	MAP=
-	t_check "$fab-configure" configure && faults
-	cleanup
+	# shellcheck disable=SC2086 # lists of names
+	topo two
+	t_check "$fab-configure" configure && faults "" $FAULTS
+	cleanup ""
+	[ -n "$ONE_FAULTS" ] || continue
+	# shellcheck disable=SC2086
+	topo one
+	t_check "$fab-one-configure" configure_one && faults -one $ONE_FAULTS
+	cleanup -one
 done
 multipathd shutdown >/dev/null 2>&1
 
@@ -524,10 +592,10 @@ echo "     path failing (ms); recovery = repair to the path active ready (ms);"
 echo "     op = the fault's longest own action (configfs write, iscsiadm; ms)"
 printf '%-13s | %-38s | %s\n' fault "zcit: stall down recovery op problems" \
 	"iscsi_target_mod: stall down recovery op problems"
-for f in $FAULTS; do
+for f in $FAULTS $ONE_FAULTS; do
 	printf '%-13s | %-38s | %s\n' "$f" "${TAB[zcit,$f]:-not run}" "${TAB[lio,$f]:-not run}"
 done | tee "$ZCIT_OUTDIR/mpath-table.txt"
 # shellcheck disable=SC2086 # a list of names
-t_side_by_side $FAULTS
+t_side_by_side $FAULTS $ONE_FAULTS
 t_check kernel-log-clean kernel_log_clean
 t_done
