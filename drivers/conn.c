@@ -15,6 +15,8 @@
  * zcit_conn_fail() (FreeBSD's icl_conn_fail() policy): log once, Reject
  * where the RFC asks, send what is queued where that makes sense, close.
  * Documentation/design.md has the state diagram and the lifetime rules.
+ * Login slots and the CPU choice are in admit.c; the timers, and the
+ * events the io work acts on, in conn_timer.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -40,19 +42,9 @@
  * of growing our queue.
  */
 #define ZCIT_TX_MAX		64
-/* Login timeout until the TPG is known (attrib/login_timeout default). */
-#define ZCIT_LOGIN_TIMEOUT_DEF	15
 
 static struct workqueue_struct *zcit_wq;
 static const struct zcit_conn_ops *zcit_ops;
-/*
- * Connections holding a login slot (max_logins), oldest first; a
- * connection leaves at the end of its login phase, or when its slot is
- * taken back (zcit_conn_admit()).
- */
-static LIST_HEAD(zcit_login_conns);
-static u32 zcit_nr_logins;
-static DEFINE_SPINLOCK(zcit_login_lock);
 /* Every connection, so that module unload can close them. */
 static LIST_HEAD(zcit_conns);
 static DEFINE_SPINLOCK(zcit_conns_lock);
@@ -130,14 +122,8 @@ static bool zcit_conn_set_state(struct zcit_conn *conn,
 	spin_unlock_bh(&conn->state_lock);
 	if (to <= from)
 		return false;
-	if (from <= ZCIT_CONN_LOGIN && to > ZCIT_CONN_LOGIN) {
-		spin_lock_bh(&zcit_login_lock);
-		if (!list_empty(&conn->login_node)) {
-			list_del_init(&conn->login_node);
-			zcit_nr_logins--;
-		}
-		spin_unlock_bh(&zcit_login_lock);
-	}
+	if (from <= ZCIT_CONN_LOGIN && to > ZCIT_CONN_LOGIN)
+		zcit_conn_admit_end(conn);
 	pr_debug("%pISpc: %s -> %s\n", &conn->peer, zcit_state_names[from],
 		 zcit_state_names[to]);
 	trace_zcit_conn_state(conn, from, to, why);
@@ -360,9 +346,7 @@ u32 zcit_conn_in_use(u32 *logins)
 	struct zcit_conn *conn;
 	u32 n = 0;
 
-	spin_lock_bh(&zcit_login_lock);
-	*logins = zcit_nr_logins;
-	spin_unlock_bh(&zcit_login_lock);
+	*logins = zcit_conn_nr_logins();
 	spin_lock_bh(&zcit_conns_lock);
 	list_for_each_entry(conn, &zcit_conns, node)
 		n++;
@@ -453,73 +437,6 @@ void zcit_conn_post(struct zcit_conn *conn, enum zcit_conn_inbox box,
 		zcit_conn_queue_io(conn);
 }
 
-static void zcit_tick(struct timer_list *t)
-{
-	struct zcit_conn *conn = from_timer(conn, t, tick_timer);
-
-	set_bit(ZCIT_EV_TICK, &conn->events);
-	zcit_conn_queue_io(conn);
-}
-
-static void zcit_login_timeout(struct timer_list *t)
-{
-	struct zcit_conn *conn = from_timer(conn, t, login_timer);
-
-	set_bit(ZCIT_EV_LOGIN_TIMEOUT, &conn->events);
-	zcit_conn_queue_io(conn);
-}
-
-/**
- * zcit_conn_arm_tick() - (re)start the tick timer
- * @conn: the connection, in its io work, in Full Feature Phase
- * @delay: jiffies from now
- */
-void zcit_conn_arm_tick(struct zcit_conn *conn, unsigned long delay)
-{
-	mod_timer(&conn->tick_timer, jiffies + delay);
-}
-
-/**
- * zcit_conn_set_login_timeout() - apply the TPG's attrib/login_timeout
- * @conn: a connection logging in, in its io work
- * @seconds: the timeout, counted from the accept
- */
-void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds)
-{
-	if (zcit_conn_state(conn) == ZCIT_CONN_LOGIN)
-		mod_timer(&conn->login_timer,
-			  conn->accepted + (unsigned long)seconds * HZ);
-}
-
-/**
- * zcit_conn_set_idle_timeout() - close the connection once it is idle
- * @conn: a connection logging in, in its io work
- * @delay: jiffies without a PDU from the initiator, from Full Feature
- *	Phase on (for sessions that get no NOP-In pings: discovery)
- */
-void zcit_conn_set_idle_timeout(struct zcit_conn *conn, unsigned long delay)
-{
-	conn->idle_timeout = delay;
-}
-
-/**
- * zcit_conn_login_progress() - a whole PDU came in during login
- * @conn: the connection, in its io work
- *
- * The first one ends the first-PDU deadline (first_pdu_timeout) and
- * starts the login timeout (until the TPG is known, its default; then
- * the TPG's, zcit_conn_set_login_timeout()), both counted from the
- * accept.  From now on the connection's login slot is not taken back.
- */
-void zcit_conn_login_progress(struct zcit_conn *conn)
-{
-	if (conn->login_started)
-		return;
-	WRITE_ONCE(conn->login_started, true);
-	mod_timer(&conn->login_timer,
-		  conn->accepted + ZCIT_LOGIN_TIMEOUT_DEF * HZ);
-}
-
 /**
  * zcit_conn_enter_ffp() - the login is done (RFC 7143 6.3.6)
  * @conn: the connection, in its io work, its negotiated values set
@@ -533,82 +450,6 @@ void zcit_conn_enter_ffp(struct zcit_conn *conn)
 	conn->last_rx = jiffies;
 	conn->last_tx = jiffies;
 	zcit_conn_arm_tick(conn, ZCIT_TICK);
-}
-
-/* The tick in Full Feature Phase.  Return: false when the connection ended. */
-static bool zcit_conn_tick(struct zcit_conn *conn)
-{
-	enum zcit_conn_why why;
-
-	/*
-	 * A discovery session idle too long; a peer that sends requests but
-	 * reads no answers, which would keep their buffers (READ data, pinned
-	 * pages) for as long as it likes, the requests it sends meanwhile
-	 * keeping it from looking idle.
-	 */
-	if (conn->idle_timeout &&
-	    time_after(jiffies, conn->last_rx + conn->idle_timeout)) {
-		zcit_hit(ZCIT_HIT_DISC_IDLE, &conn->peer, " (%u s)",
-			 jiffies_to_msecs(conn->idle_timeout) / 1000);
-		trace_zcit_timeout(conn, ZCIT_TO_IDLE,
-				   jiffies_to_msecs(jiffies - conn->last_rx),
-				   ISCSI_RESERVED_TAG);
-		why = ZCIT_WHY_IDLE;
-	} else if (time_after(jiffies, conn->last_tx + zcit_limits.tx_stall * HZ)) {
-		pr_info_ratelimited("%pISpc: nothing sent for %u s, the initiator does not read: closing\n",
-				    &conn->peer, zcit_limits.tx_stall);
-		trace_zcit_timeout(conn, ZCIT_TO_TX_STALL,
-				   jiffies_to_msecs(jiffies - conn->last_tx),
-				   ISCSI_RESERVED_TAG);
-		why = ZCIT_WHY_TX_STALL;
-	} else if (conn->ops->tick(conn, &why)) {
-		return true;
-	}
-	zcit_conn_fail(conn, why);
-	return false;
-}
-
-/* Events from other contexts.  Return: false when the connection ended. */
-static bool zcit_conn_events(struct zcit_conn *conn)
-{
-	if (test_bit(ZCIT_EV_CLOSE, &conn->events)) {
-		zcit_conn_fail(conn, ZCIT_WHY_CLOSED);
-		return false;
-	}
-	if (test_bit(ZCIT_EV_PEER_CLOSED, &conn->events)) {
-		zcit_conn_fail(conn, ZCIT_WHY_PEER);
-		return false;
-	}
-	if (test_bit(ZCIT_EV_EVICT, &conn->events)) {
-		zcit_conn_fail(conn, ZCIT_WHY_EVICTED);
-		return false;
-	}
-	if (test_bit(ZCIT_EV_LOGIN_TIMEOUT, &conn->events)) {
-		const struct zcit_login *l = conn->login;
-		bool named = l && l->started;
-
-		zcit_hit(conn->login_started ? ZCIT_HIT_LOGIN_TIMEOUT :
-			 ZCIT_HIT_FIRST_PDU, &conn->peer, " (%u ms)%s%s%s%s",
-			 jiffies_to_msecs(jiffies - conn->accepted),
-			 named ? ": " : "", named ? l->initiator_name : "",
-			 named ? " to " : "",
-			 named ? (l->discovery ? "discovery" : l->target_name) :
-			 "");
-		trace_zcit_timeout(conn, conn->login_started ? ZCIT_TO_LOGIN :
-				   ZCIT_TO_FIRST_PDU,
-				   jiffies_to_msecs(jiffies - conn->accepted),
-				   ISCSI_RESERVED_TAG);
-		zcit_conn_fail(conn, ZCIT_WHY_LOGIN_TIMEOUT);
-		return false;
-	}
-	if (zcit_conn_state(conn) != ZCIT_CONN_FFP)
-		return true;
-	if (test_and_clear_bit(ZCIT_EV_TICK, &conn->events) &&
-	    !zcit_conn_tick(conn))
-		return false;
-	if (test_and_clear_bit(ZCIT_EV_ASK_LOGOUT, &conn->events))
-		conn->ops->ask_logout(conn);
-	return true;
 }
 
 static enum zcit_conn_why zcit_conn_errno_why(int err)
@@ -702,8 +543,7 @@ static struct zcit_conn *zcit_conn_alloc(struct socket *sock,
 	INIT_WORK(&conn->io_work, zcit_conn_io_work);
 	INIT_WORK(&conn->release_work, zcit_conn_release);
 	INIT_WORK(&conn->free_work, zcit_conn_free);
-	timer_setup(&conn->tick_timer, zcit_tick, 0);
-	timer_setup(&conn->login_timer, zcit_login_timeout, 0);
+	zcit_conn_timers_init(conn);
 	conn->rx_need = ZCIT_BHS_LEN;
 	conn->max_recv_dsl = ZCIT_TEXT_PDU_MAX;
 	conn->max_xmit_dsl = ZCIT_TEXT_PDU_MAX;
@@ -732,104 +572,6 @@ static void zcit_conn_discard(struct zcit_conn *conn)
 	conn->ops->release(conn);
 	__free_page(conn->scratch);
 	kfree(conn);
-}
-
-/*
- * Give a new connection a login slot, or say which bound refuses it
- * (ZCIT_NR_HITS: none).  At most max_logins connections may be logging
- * in, at most max_logins_per_host of them from one host.
- *
- * When every slot is taken, the oldest connection that has not sent a
- * whole Login request yet loses its slot to the new one.  An initiator
- * sends its first request right after connecting, so such a connection
- * is almost always a host holding sockets open for nothing: it made no
- * progress, and taking its slot costs an honest host at most a reconnect.
- * A connection that did send a request is never evicted; those are
- * bounded per host and by the login timeout, so a flood from one host
- * leaves the other max_logins - max_logins_per_host slots to the rest,
- * and a flood of silent sockets from many hosts only ever delays a login
- * by its reconnect.  (Evicting from the host holding the most slots would
- * need per-host accounting for little gain over the per-host bound.)
- */
-static enum zcit_hit zcit_conn_admit(struct zcit_conn *conn)
-{
-	struct zcit_conn *c, *victim = NULL;
-	enum zcit_hit hit = ZCIT_NR_HITS;
-	u32 same = 0;
-
-	spin_lock_bh(&zcit_login_lock);
-	list_for_each_entry(c, &zcit_login_conns, login_node) {
-		if (zcit_same_host(&c->peer, &conn->peer))
-			same++;
-		if (!victim && !READ_ONCE(c->login_started))
-			victim = c;
-	}
-	if (same >= zcit_limits.max_logins_per_host) {
-		hit = ZCIT_HIT_LOGINS_HOST;
-		goto out;
-	}
-	if (zcit_nr_logins >= zcit_limits.max_logins) {
-		if (!victim) {
-			hit = ZCIT_HIT_LOGINS_FULL;
-			goto out;
-		}
-		/* On the list, so not freed yet: see zcit_conn_set_state(). */
-		list_del_init(&victim->login_node);
-		zcit_nr_logins--;
-		set_bit(ZCIT_EV_EVICT, &victim->events);
-		zcit_conn_queue_io(victim);
-		zcit_hit(ZCIT_HIT_LOGIN_EVICTED, &victim->peer,
-			 " (for %pISc)", &conn->peer);
-	}
-	list_add_tail(&conn->login_node, &zcit_login_conns);
-	zcit_nr_logins++;
-out:
-	spin_unlock_bh(&zcit_login_lock);
-	return hit;
-}
-
-/**
- * zcit_conn_pick_cpu() - the CPU a connection's io work runs on
- * @cpu: the CPU its packets arrive on (sk_incoming_cpu), or -1
- *
- * That CPU when it is online and in cpus_allowed_list; otherwise one of
- * the allowed online CPUs, in turn; WORK_CPU_UNBOUND when none is online.
- *
- * Return: the CPU, or WORK_CPU_UNBOUND.
- */
-int zcit_conn_pick_cpu(int cpu)
-{
-	const struct cpumask *allowed = zcit_global.allowed_cpus;
-	unsigned int c;
-
-	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) &&
-	    cpumask_test_cpu(cpu, allowed))
-		return cpu;
-	c = cpumask_any_and_distribute(allowed, cpu_online_mask);
-	return c < nr_cpu_ids ? c : WORK_CPU_UNBOUND;
-}
-
-/* zcit_conn_each(): a connection outside the new cpus_allowed_list moves. */
-static void zcit_conn_recheck_cpu(struct zcit_conn *conn, void *arg)
-{
-	int cpu = READ_ONCE(conn->cpu);
-
-	if (cpu == WORK_CPU_UNBOUND ||
-	    !cpumask_test_cpu(cpu, zcit_global.allowed_cpus))
-		WRITE_ONCE(conn->cpu, zcit_conn_pick_cpu(-1));
-}
-
-/**
- * zcit_conn_cpus_changed() - cpus_allowed_list changed: move the io work of
- *	the connections running outside it
- *
- * A work item never runs on two CPUs at once, so the next queueing simply
- * goes to the new CPU.  Commands already with LIO complete where they were
- * submitted to.
- */
-void zcit_conn_cpus_changed(void)
-{
-	zcit_conn_each(zcit_conn_recheck_cpu, NULL);
 }
 
 /**

@@ -798,7 +798,7 @@ void zcit_stat_conn_end(struct zcit_conn *conn, enum zcit_conn_why why,
 				     why == ZCIT_WHY_NOMEM ?
 				     ZCIT_LS_TARGET_ERR : ZCIT_LS_INIT_ERR,
 				     l->initiator_name, &conn->peer);
-		/* A timeout has its line (conn.c), with the names. */
+		/* A timeout has its line (conn_timer.c), with the names. */
 		if (why != ZCIT_WHY_LOGIN_TIMEOUT)
 			zcit_hit(ZCIT_HIT_LOGIN_FAILED, &conn->peer,
 				 ": %s to %s: %s during login",

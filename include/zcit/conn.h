@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * zcit transport: a connection's life (conn.c), and the API the layers
- * above use.  The LIO glue reaches a connection only through
- * zcit_conn_get(), zcit_conn_put(), zcit_conn_post(), zcit_conn_kick(),
- * zcit_conn_close(), zcit_conn_ask_logout(), zcit_conn_state(),
- * zcit_conn_set_login_timeout() and zcit_conn_set_idle_timeout().
+ * zcit transport: a connection's life (conn.c, with admit.c and
+ * conn_timer.c), and the API the layers above use.  The LIO glue reaches
+ * a connection only through zcit_conn_get(), zcit_conn_put(),
+ * zcit_conn_post(), zcit_conn_kick(), zcit_conn_close(),
+ * zcit_conn_ask_logout(), zcit_conn_state(), zcit_conn_set_login_timeout()
+ * and zcit_conn_set_idle_timeout().
  */
 #ifndef ZCIT_CONN_H
 #define ZCIT_CONN_H
@@ -19,8 +20,6 @@ void zcit_conn_get(struct zcit_conn *conn);
 void zcit_conn_put(struct zcit_conn *conn);
 void zcit_conn_each(void (*fn)(struct zcit_conn *conn, void *arg), void *arg);
 u32 zcit_conn_in_use(u32 *logins);
-int zcit_conn_pick_cpu(int cpu);
-void zcit_conn_cpus_changed(void);
 const char *zcit_conn_state_name(enum zcit_conn_state state);
 void zcit_conn_kick(struct zcit_conn *conn);
 void zcit_conn_close(struct zcit_conn *conn);
@@ -28,13 +27,17 @@ void zcit_conn_drop(struct zcit_conn *conn);
 void zcit_conn_ask_logout(struct zcit_conn *conn);
 void zcit_conn_post(struct zcit_conn *conn, enum zcit_conn_inbox box,
 		    struct llist_node *node);
-void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds);
-void zcit_conn_set_idle_timeout(struct zcit_conn *conn, unsigned long delay);
 void zcit_conn_enter_ffp(struct zcit_conn *conn);
 void zcit_conn_fail(struct zcit_conn *conn, enum zcit_conn_why why);
+/* admit.c: the CPU a connection's io work runs on */
+int zcit_conn_pick_cpu(int cpu);
+void zcit_conn_cpus_changed(void);
+/* conn_timer.c: a connection's timeouts */
+void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds);
+void zcit_conn_set_idle_timeout(struct zcit_conn *conn, unsigned long delay);
+void zcit_conn_arm_tick(struct zcit_conn *conn, unsigned long delay);
 /* stat.c: count how a connection ended */
 void zcit_stat_conn_end(struct zcit_conn *conn, enum zcit_conn_why why,
 			const char *text);
-void zcit_conn_arm_tick(struct zcit_conn *conn, unsigned long delay);
 
 #endif /* ZCIT_CONN_H */

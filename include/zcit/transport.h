@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * zcit transport: what a TCP connection is, and what its receive (rx.c)
- * and send (tx.c) halves offer the connection's life (conn.c) and the
- * protocol actions.  See Documentation/design.md for the layers, the
- * state diagram, the lock order and who holds a reference when.
+ * and send (tx.c) halves, its login slot (admit.c) and its timers
+ * (conn_timer.c) offer the connection's life (conn.c) and the protocol
+ * actions.  See Documentation/design.md for the layers, the state
+ * diagram, the lock order and who holds a reference when.
  *
  * The transport knows sockets, PDU framing, digests, the send queue and
  * the io work.  What a PDU means is decided above it, by the protocol
@@ -24,6 +25,7 @@
 #include <linux/socket.h>
 #include <linux/mm_types.h>
 #include <zcit/zcit.h>
+#include <zcit/limits.h>
 #include <zcit/pdu.h>
 #include <zcit/login.h>
 #include <zcit/xfer.h>
@@ -256,7 +258,7 @@ struct zcit_sess;
  * @events: &enum zcit_conn_event bits
  * @node: in the list of every connection
  * @login_node: in the list of connections holding a login slot (under
- *	its lock, conn.c)
+ *	its lock, admit.c)
  * @login_started: a whole first Login request came in
  * @sock: the socket
  * @cpu: CPU its io work runs on
@@ -430,8 +432,15 @@ static inline __le32 zcit_digest(const void *buf, u32 len)
 	return cpu_to_le32(~crc32c(~0, buf, len));
 }
 
-/* conn.c: a whole Login request came in */
+/* admit.c: login slots */
+enum zcit_hit zcit_conn_admit(struct zcit_conn *conn);
+void zcit_conn_admit_end(struct zcit_conn *conn);
+u32 zcit_conn_nr_logins(void);
+
+/* conn_timer.c: timers, and the events the io work acts on */
+void zcit_conn_timers_init(struct zcit_conn *conn);
 void zcit_conn_login_progress(struct zcit_conn *conn);
+bool zcit_conn_events(struct zcit_conn *conn);
 
 /* rx.c: receiving */
 int zcit_conn_try_recv(struct zcit_conn *conn);

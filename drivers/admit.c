@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zcit transport: where a new connection may go.
+ *
+ * Whether it may log in at all: the module-wide login slots (max_logins,
+ * max_logins_per_host), taken at accept (zcit_conn_admit()) and given
+ * back when the connection leaves the login phase (zcit_conn_admit_end(),
+ * from zcit_conn_set_state()).  And the CPU its io work runs on, within
+ * cpus_allowed_list (zcit_conn_pick_cpu()).
+ */
+#include <linux/kernel.h>
+#include <linux/cpumask.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <zcit/conn.h>
+#include <zcit/limits.h>
+
+/*
+ * Connections holding a login slot (max_logins), oldest first; a
+ * connection leaves at the end of its login phase, or when its slot is
+ * taken back (zcit_conn_admit()).
+ */
+static LIST_HEAD(zcit_login_conns);
+static u32 zcit_nr_logins;
+static DEFINE_SPINLOCK(zcit_login_lock);
+
+/**
+ * zcit_conn_admit() - give a new connection a login slot
+ * @conn: the connection, complete but on no list yet
+ *
+ * At most max_logins connections may be logging in, at most
+ * max_logins_per_host of them from one host.
+ *
+ * When every slot is taken, the oldest connection that has not sent a
+ * whole Login request yet loses its slot to the new one.  An initiator
+ * sends its first request right after connecting, so such a connection
+ * is almost always a host holding sockets open for nothing: it made no
+ * progress, and taking its slot costs an honest host at most a reconnect.
+ * A connection that did send a request is never evicted; those are
+ * bounded per host and by the login timeout, so a flood from one host
+ * leaves the other max_logins - max_logins_per_host slots to the rest,
+ * and a flood of silent sockets from many hosts only ever delays a login
+ * by its reconnect.  (Evicting from the host holding the most slots would
+ * need per-host accounting for little gain over the per-host bound.)
+ *
+ * Return: the bound that refuses @conn, or ZCIT_NR_HITS when it has its
+ * slot.
+ */
+enum zcit_hit zcit_conn_admit(struct zcit_conn *conn)
+{
+	struct zcit_conn *c, *victim = NULL;
+	enum zcit_hit hit = ZCIT_NR_HITS;
+	u32 same = 0;
+
+	spin_lock_bh(&zcit_login_lock);
+	list_for_each_entry(c, &zcit_login_conns, login_node) {
+		if (zcit_same_host(&c->peer, &conn->peer))
+			same++;
+		if (!victim && !READ_ONCE(c->login_started))
+			victim = c;
+	}
+	if (same >= zcit_limits.max_logins_per_host) {
+		hit = ZCIT_HIT_LOGINS_HOST;
+		goto out;
+	}
+	if (zcit_nr_logins >= zcit_limits.max_logins) {
+		if (!victim) {
+			hit = ZCIT_HIT_LOGINS_FULL;
+			goto out;
+		}
+		/* On the list, so not freed yet: see zcit_conn_admit_end(). */
+		list_del_init(&victim->login_node);
+		zcit_nr_logins--;
+		set_bit(ZCIT_EV_EVICT, &victim->events);
+		zcit_conn_kick(victim);
+		zcit_hit(ZCIT_HIT_LOGIN_EVICTED, &victim->peer,
+			 " (for %pISc)", &conn->peer);
+	}
+	list_add_tail(&conn->login_node, &zcit_login_conns);
+	zcit_nr_logins++;
+out:
+	spin_unlock_bh(&zcit_login_lock);
+	return hit;
+}
+
+/**
+ * zcit_conn_admit_end() - give back a connection's login slot
+ * @conn: a connection leaving the login phase
+ *
+ * Called by zcit_conn_set_state(), before the connection can be freed.
+ * Nothing to do for a connection whose slot was taken back.
+ */
+void zcit_conn_admit_end(struct zcit_conn *conn)
+{
+	spin_lock_bh(&zcit_login_lock);
+	if (!list_empty(&conn->login_node)) {
+		list_del_init(&conn->login_node);
+		zcit_nr_logins--;
+	}
+	spin_unlock_bh(&zcit_login_lock);
+}
+
+/**
+ * zcit_conn_nr_logins() - how many connections hold a login slot
+ *
+ * Return: their number, now.
+ */
+u32 zcit_conn_nr_logins(void)
+{
+	u32 n;
+
+	spin_lock_bh(&zcit_login_lock);
+	n = zcit_nr_logins;
+	spin_unlock_bh(&zcit_login_lock);
+	return n;
+}
+
+/**
+ * zcit_conn_pick_cpu() - the CPU a connection's io work runs on
+ * @cpu: the CPU its packets arrive on (sk_incoming_cpu), or -1
+ *
+ * That CPU when it is online and in cpus_allowed_list; otherwise one of
+ * the allowed online CPUs, in turn; WORK_CPU_UNBOUND when none is online.
+ *
+ * Return: the CPU, or WORK_CPU_UNBOUND.
+ */
+int zcit_conn_pick_cpu(int cpu)
+{
+	const struct cpumask *allowed = zcit_global.allowed_cpus;
+	unsigned int c;
+
+	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) &&
+	    cpumask_test_cpu(cpu, allowed))
+		return cpu;
+	c = cpumask_any_and_distribute(allowed, cpu_online_mask);
+	return c < nr_cpu_ids ? c : WORK_CPU_UNBOUND;
+}
+
+/* zcit_conn_each(): a connection outside the new cpus_allowed_list moves. */
+static void zcit_conn_recheck_cpu(struct zcit_conn *conn, void *arg)
+{
+	int cpu = READ_ONCE(conn->cpu);
+
+	if (cpu == WORK_CPU_UNBOUND ||
+	    !cpumask_test_cpu(cpu, zcit_global.allowed_cpus))
+		WRITE_ONCE(conn->cpu, zcit_conn_pick_cpu(-1));
+}
+
+/**
+ * zcit_conn_cpus_changed() - cpus_allowed_list changed: move the io work of
+ *	the connections running outside it
+ *
+ * A work item never runs on two CPUs at once, so the next queueing simply
+ * goes to the new CPU.  Commands already with LIO complete where they were
+ * submitted to.
+ */
+void zcit_conn_cpus_changed(void)
+{
+	zcit_conn_each(zcit_conn_recheck_cpu, NULL);
+}
