@@ -208,7 +208,7 @@ void zcit_conn_fail(struct zcit_conn *conn, enum zcit_conn_why why)
 	if (s < ZCIT_CONN_DRAINING) {
 		pr_debug("%pISpc: closing: %s\n", &conn->peer, w->text);
 		conn->why = why;
-		zcit_stat_conn_end(conn, why, w->text);
+		conn->ops->ending(conn, why, w->text);
 	}
 	if (w->reject && s < ZCIT_CONN_DRAINING &&
 	    conn->ops->reject(conn, w->reject))

@@ -791,6 +791,7 @@ const struct zcit_conn_ops zcit_ffp_ops = {
 	.tx_done = zcit_ffp_tx_done,
 	.tx_more = zcit_ffp_tx_more,
 	.tick = zcit_ffp_tick,
+	.ending = zcit_stat_conn_end,
 	.ask_logout = zcit_ffp_ask_logout,
 	.drop_notice = zcit_ffp_drop_notice,
 	.drain = zcit_ffp_drain,

@@ -27,6 +27,7 @@
 #include <target/target_core_base.h>
 #include <zcit/zcit.h>
 #include <zcit/conn.h>
+#include <zcit/ffp.h>
 #include <zcit/session.h>
 #include <zcit/limits.h>
 

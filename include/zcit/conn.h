@@ -36,8 +36,5 @@ void zcit_conn_cpus_changed(void);
 void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds);
 void zcit_conn_set_idle_timeout(struct zcit_conn *conn, unsigned long delay);
 void zcit_conn_arm_tick(struct zcit_conn *conn, unsigned long delay);
-/* stat.c: count how a connection ended */
-void zcit_stat_conn_end(struct zcit_conn *conn, enum zcit_conn_why why,
-			const char *text);
 
 #endif /* ZCIT_CONN_H */

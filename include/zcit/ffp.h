@@ -43,5 +43,8 @@ void zcit_ffp_tx_done(struct zcit_conn *conn);
 bool zcit_ffp_tx_more(struct zcit_conn *conn);
 void zcit_ffp_drain(struct zcit_conn *conn);
 void zcit_ffp_release(struct zcit_conn *conn);
+/* stat.c: count how a connection ended (&zcit_conn_ops.ending) */
+void zcit_stat_conn_end(struct zcit_conn *conn, enum zcit_conn_why why,
+			const char *text);
 
 #endif /* ZCIT_FFP_H */

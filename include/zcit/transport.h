@@ -211,6 +211,8 @@ struct zcit_conn;
  * @tx_done: txp is all with TCP
  * @tx_more: will a command PDU follow at once (MSG_MORE)?
  * @tick: the tick timer fired: false to close (@why set)
+ * @ending: the connection begins to end, for this reason (@text: in
+ *	words): count it (at the first zcit_conn_fail() only)
  * @ask_logout: ask the initiator to log out
  * @drop_notice: the target closes the connection in Full Feature Phase
  *	for a teardown (zcit_conn_drop()): tell the initiator first
@@ -232,6 +234,8 @@ struct zcit_conn_ops {
 	void (*tx_done)(struct zcit_conn *conn);
 	bool (*tx_more)(struct zcit_conn *conn);
 	bool (*tick)(struct zcit_conn *conn, enum zcit_conn_why *why);
+	void (*ending)(struct zcit_conn *conn, enum zcit_conn_why why,
+		       const char *text);
 	void (*ask_logout)(struct zcit_conn *conn);
 	void (*drop_notice)(struct zcit_conn *conn);
 	void (*drain)(struct zcit_conn *conn);
