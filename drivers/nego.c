@@ -56,7 +56,7 @@ enum zcit_nego_type {
  */
 struct zcit_nego_desc {
 	const char *name;
-	u8 type;
+	enum zcit_nego_type type;
 	u8 flags;
 	s8 id;
 	u32 min;
@@ -516,13 +516,10 @@ int zcit_nego_key(struct zcit_nego *n, const char *key, const char *val,
 		return zcit_text_add(out, key, "NotUnderstood");
 	}
 
-	switch (d->type) {
-	case ZN_LOGIN:
+	if (d->type == ZN_LOGIN)
 		return -ENOENT;
-	case ZN_TARGET_ONLY:
-	case ZN_SENDTARGETS:
+	if (d->type == ZN_TARGET_ONLY || d->type == ZN_SENDTARGETS)
 		return -EINVAL;
-	}
 
 	/* RFC 7143 6.2: negotiating or declaring a key twice fails login. */
 	if (d->id >= 0 && __test_and_set_bit(d->id, n->seen))
@@ -577,6 +574,10 @@ int zcit_nego_key(struct zcit_nego *n, const char *key, const char *val,
 	case ZN_RDMA:
 		/* RFC 7145 6.3.1: AND with our "No": no iSER here. */
 		return zcit_text_add(out, key, "No");
+	case ZN_TARGET_ONLY:
+	case ZN_SENDTARGETS:
+	case ZN_LOGIN:
+		break;	/* answered above */
 	}
 	return -EINVAL;
 }
