@@ -472,6 +472,13 @@ bench_fabric() { # FABRIC
 				continue
 			fi
 			cp $W/params "$OUT/params-$MODE-$fab-s$ns-$dig.txt"
+			# Where zcit's io work runs (sk_incoming_cpu at accept):
+			# two sessions on one CPU leave the other idle.
+			[ "$fab" != zcit ] ||
+				say "zcit io-work CPUs, $ns session(s): $(sed -n \
+					's/.* state=ffp cpu=\([0-9-]*\) .*/\1/p' \
+					/sys/kernel/debug/zcit/connections 2>/dev/null | sort | uniq -c |
+					awk '{ printf "%s%d on CPU %s", NR > 1 ? ", " : "", $1, $2 }')"
 			for w in "${WORKLOADS[@]}"; do
 				read -r rw bs qd <<<"$w"
 				selected "$(case_name "$rw" "$bs" "$qd" $ns $dig)" || continue
