@@ -475,10 +475,10 @@ bench_fabric() { # FABRIC
 			# Where zcit's io work runs (sk_incoming_cpu at accept):
 			# two sessions on one CPU leave the other idle.
 			[ "$fab" != zcit ] ||
-				say "zcit io-work CPUs, $ns session(s): $(sed -n \
-					's/.* state=ffp cpu=\([0-9-]*\) .*/\1/p' \
-					/sys/kernel/debug/zcit/connections 2>/dev/null | sort | uniq -c |
-					awk '{ printf "%s%d on CPU %s", NR > 1 ? ", " : "", $1, $2 }')"
+				say "zcit io-work CPUs, $ns session(s):" \
+					"$(grep -o 'state=[a-z]* cpu=[0-9-]*' \
+						/sys/kernel/debug/zcit/connections 2>&1 |
+						sort | uniq -c | paste -sd, -)"
 			for w in "${WORKLOADS[@]}"; do
 				read -r rw bs qd <<<"$w"
 				selected "$(case_name "$rw" "$bs" "$qd" $ns $dig)" || continue
