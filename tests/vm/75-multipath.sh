@@ -196,13 +196,17 @@ topo() {
 	esac
 }
 
+# What both topologies' targetcli sessions begin with: no saving, no
+# default portal, LUNs mapped to ACLs, the 256 MiB ramdisk.
+TCLI_START=("set global auto_save_on_exit=false"
+	"set global auto_add_default_portal=false"
+	"set global auto_add_mapped_luns=true"
+	"/backstores/ramdisk create name=$BS size=${BS_MB}M")
+
 configure() {
 	local p
 	load_fabric "$fab" || return
-	tcli "set global auto_save_on_exit=false" \
-		"set global auto_add_default_portal=false" \
-		"set global auto_add_mapped_luns=true" \
-		"/backstores/ramdisk create name=$BS size=${BS_MB}M" \
+	tcli "${TCLI_START[@]}" \
 		"/backstores/ramdisk/$BS/alua create pg1 1" \
 		"/backstores/ramdisk/$BS/alua create pg2 2" \
 		"/backstores/ramdisk/$BS/alua/pg1 set alua alua_access_type=1" \
@@ -240,10 +244,7 @@ configure() {
 configure_one() {
 	local p
 	load_fabric "$fab" || return
-	tcli "set global auto_save_on_exit=false" \
-		"set global auto_add_default_portal=false" \
-		"set global auto_add_mapped_luns=true" \
-		"/backstores/ramdisk create name=$BS size=${BS_MB}M" \
+	tcli "${TCLI_START[@]}" \
 		"/iscsi create $IQN1" \
 		"/iscsi/$IQN1/tpg1/portals create ${ADDR[1]} $PORT" \
 		"/iscsi/$IQN1/tpg1/portals create ${ADDR[2]} $PORT" \
