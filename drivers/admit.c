@@ -6,11 +6,13 @@
  * max_logins_per_host), taken at accept (zcit_conn_admit()) and given
  * back when the connection leaves the login phase (zcit_conn_admit_end(),
  * from zcit_conn_set_state()).  And the CPU its io work runs on, within
- * cpus_allowed_list (zcit_conn_pick_cpu()).
+ * cpus_allowed_list: the least busy, preferring the one its packets
+ * arrive on (zcit_conn_pick_cpu()).
  */
 #include <linux/kernel.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <zcit/conn.h>
@@ -116,25 +118,61 @@ u32 zcit_conn_nr_logins(void)
 	return n;
 }
 
+/* zcit_conn_each(): count each connection on the CPU of its io work. */
+static void zcit_conn_count_cpu(struct zcit_conn *conn, void *arg)
+{
+	unsigned int *load = arg;
+	int cpu = READ_ONCE(conn->cpu);
+
+	if (cpu >= 0 && cpu < nr_cpu_ids)
+		load[cpu]++;
+}
+
+/* Any allowed online CPU, in turn; WORK_CPU_UNBOUND when none is. */
+static int zcit_conn_any_cpu(void)
+{
+	unsigned int c;
+
+	c = cpumask_any_and_distribute(zcit_global.allowed_cpus,
+				       cpu_online_mask);
+	return c < nr_cpu_ids ? c : WORK_CPU_UNBOUND;
+}
+
 /**
- * zcit_conn_pick_cpu() - the CPU a connection's io work runs on
+ * zcit_conn_pick_cpu() - the CPU a new connection's io work runs on
  * @cpu: the CPU its packets arrive on (sk_incoming_cpu), or -1
  *
- * That CPU when it is online and in cpus_allowed_list; otherwise one of
- * the allowed online CPUs, in turn; WORK_CPU_UNBOUND when none is online.
+ * Of the online CPUs in cpus_allowed_list, one running the fewest
+ * connections' io work: @cpu when it is one of them, so that the io
+ * work shares its caches with the softirq receiving the packets, as
+ * nvmet-tcp's does.  Following sk_incoming_cpu alone put every
+ * connection on one CPU whenever every packet arrives on one CPU
+ * (loopback, a NIC with one queue, one initiator process pinned to a
+ * CPU), where iscsi_target_mod spreads its connection threads over the
+ * CPUs.  The connection is not on zcit_conns yet.
  *
- * Return: the CPU, or WORK_CPU_UNBOUND.
+ * Return: the CPU, or WORK_CPU_UNBOUND when no allowed CPU is online.
  */
 int zcit_conn_pick_cpu(int cpu)
 {
 	const struct cpumask *allowed = zcit_global.allowed_cpus;
-	unsigned int c;
+	unsigned int *load, c;
+	int best = -1;
 
-	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) &&
-	    cpumask_test_cpu(cpu, allowed))
-		return cpu;
-	c = cpumask_any_and_distribute(allowed, cpu_online_mask);
-	return c < nr_cpu_ids ? c : WORK_CPU_UNBOUND;
+	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_online(cpu) ||
+	    !cpumask_test_cpu(cpu, allowed))
+		cpu = -1;
+	load = kcalloc(nr_cpu_ids, sizeof(*load), GFP_KERNEL);
+	if (!load)
+		return cpu >= 0 ? cpu : zcit_conn_any_cpu();
+	zcit_conn_each(zcit_conn_count_cpu, load);
+	for_each_cpu_and(c, allowed, cpu_online_mask)
+		if (best < 0 || load[c] < load[best])
+			best = c;
+	if (cpu >= 0 && best >= 0 && load[cpu] == load[best])
+		best = cpu;
+	kfree(load);
+	return best >= 0 ? best : WORK_CPU_UNBOUND;
 }
 
 /* zcit_conn_each(): a connection outside the new cpus_allowed_list moves. */
@@ -144,7 +182,7 @@ static void zcit_conn_recheck_cpu(struct zcit_conn *conn, void *arg)
 
 	if (cpu == WORK_CPU_UNBOUND ||
 	    !cpumask_test_cpu(cpu, zcit_global.allowed_cpus))
-		WRITE_ONCE(conn->cpu, zcit_conn_pick_cpu(-1));
+		WRITE_ONCE(conn->cpu, zcit_conn_any_cpu());
 }
 
 /**

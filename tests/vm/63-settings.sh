@@ -24,6 +24,12 @@
 #                        work runs on CPU 1 (<debugfs>/zcit/connections);
 #                        set to 0, the live connection moves to CPU 0 and
 #                        goes on (a raw session held open, then logged out)
+#  cpus-spread           four sessions logging in from one process pinned
+#                        to CPU 0 (so every packet arrives on CPU 0): their
+#                        io work is spread over the CPUs, at most one
+#                        connection apart (iscsi_target_mod spreads its
+#                        threads; following sk_incoming_cpu alone put all
+#                        four on CPU 0)
 #  lio-config-no-warning (in 20-targetcli.sh) covers the other direction.
 # zcit-vm: timeout=300
 set -u
@@ -186,9 +192,37 @@ cpus_allowed() {
 	return $rc
 }
 
+cpus_spread() {
+	local i n rc=0 counts min max
+	[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; }
+	rm -f $W/release
+	for i in 1 2 3 4; do
+		rm -f $W/ready$i
+		taskset -c 0 /usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-raw.py" login \
+			--initiator "$INI1" --target "$IQN1" --isid 40000100002$i \
+			--hold 60 --ready $W/ready$i --release $W/release >$W/raw$i 2>&1 &
+		wait_for 10 test -e $W/ready$i || { cat $W/raw$i; rc=1; break; }
+	done
+	grep ' state=ffp ' /sys/kernel/debug/zcit/connections | sed 's/ target=.*//'
+	n=$(grep -c ' state=ffp ' /sys/kernel/debug/zcit/connections)
+	counts=$(for i in $(seq 0 $(($(nproc) - 1))); do
+		grep -c " state=ffp cpu=$i " /sys/kernel/debug/zcit/connections
+	done | sort -n)
+	min=$(echo "$counts" | head -1) max=$(echo "$counts" | tail -1)
+	echo "$n connections in Full Feature Phase; per CPU, fewest $min, most $max"
+	[ "$n" = 4 ] && [ $((max - min)) -le 1 ] || rc=1
+	touch $W/release
+	wait
+	for i in 1 2 3 4; do
+		grep -q "logout response 0" $W/raw$i || { cat $W/raw$i; rc=1; }
+	done
+	return $rc
+}
+
 zcit_only_start configure
 run
 t_check cpus-allowed cpus_allowed
+t_check cpus-spread cpus_spread
 t_check restore-modified restore_modified
 "$LIO" clear >/dev/null 2>&1
 rmdir "$CFS/iscsi" 2>/dev/null
