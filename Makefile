@@ -22,7 +22,8 @@
 #   make debug-kernel    build the debug guest kernel (KASAN, lockdep, kmemleak) once
 #                        into ~/.cache/zcit (scripts/debug-kernel.sh, ~22 min)
 #   make debug-check     the fuzzers, the attack and the data-integrity tests on it
-#                        (scripts/debug-check.sh; make check runs it when it is built)
+#                        (scripts/debug-check.sh; make check runs the fuzzers there
+#                        when it is built)
 
 HOST_KVER := $(shell uname -r)
 ifeq ($(origin KVER),undefined)
