@@ -21,7 +21,7 @@
 #                        after round, seeds N, N+1... for SEC seconds (scripts/fuzz.sh)
 #   make debug-kernel    build the debug guest kernel (KASAN, lockdep, kmemleak) once
 #                        into ~/.cache/zcit (scripts/debug-kernel.sh, ~22 min)
-#   make debug-check     the fuzzers, the attack and the data-integrity tests on it
+#   make debug-check     the fuzzers, attack, data-integrity and fault tests on it
 #                        (scripts/debug-check.sh; make check runs the fuzzers there
 #                        when it is built)
 
