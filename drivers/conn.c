@@ -136,8 +136,12 @@ static void zcit_sock_data_ready(struct sock *sk)
 
 	read_lock_bh(&sk->sk_callback_lock);
 	conn = sk->sk_user_data;
-	if (conn)
+	if (conn) {
+		/* For zcit_conn_follow_cpu(): where the softirq runs. */
+		if (READ_ONCE(conn->rx_cpu) != raw_smp_processor_id())
+			WRITE_ONCE(conn->rx_cpu, raw_smp_processor_id());
 		zcit_conn_queue_io(conn);
+	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -305,6 +309,7 @@ static void zcit_conn_free(struct work_struct *work)
 	if (!tcp_write_queue_empty(conn->sock->sk))
 		sock_no_linger(conn->sock->sk);
 	sock_release(conn->sock);
+	zcit_conn_set_cpu(conn, WORK_CPU_UNBOUND);
 	pr_debug("connection from %pISpc closed\n", &conn->peer);
 	kfree(conn);
 	wake_up_all(&zcit_conns_wq);
@@ -529,6 +534,9 @@ static struct zcit_conn *zcit_conn_alloc(struct socket *sock,
 	spin_lock_init(&conn->state_lock);
 	conn->state = ZCIT_CONN_ACCEPTED;
 	conn->sock = sock;
+	conn->cpu = WORK_CPU_UNBOUND;
+	conn->rx_cpu = -1;
+	conn->rx_cpu_seen = -1;
 	conn->listen = *listen;
 	INIT_LIST_HEAD(&conn->node);
 	INIT_LIST_HEAD(&conn->login_node);
@@ -598,7 +606,8 @@ void zcit_conn_accept(struct socket *sock, const struct sockaddr_storage *listen
 		zcit_conn_discard(conn);
 		goto err;
 	}
-	conn->cpu = zcit_conn_pick_cpu(READ_ONCE(sk->sk_incoming_cpu));
+	zcit_conn_set_cpu(conn,
+			  zcit_conn_pick_cpu(READ_ONCE(sk->sk_incoming_cpu)));
 	tcp_sock_set_nodelay(sk);
 	conn->accepted = jiffies;
 	/* Until a whole first request is in: zcit_conn_login_progress(). */
@@ -636,7 +645,13 @@ int zcit_conn_init(const struct zcit_conn_ops *ops)
 	 * writes ran at half the throughput and twice the CPU per I/O.
 	 */
 	zcit_wq = alloc_workqueue("zcit_io", WQ_MEM_RECLAIM, 0);
-	return zcit_wq ? 0 : -ENOMEM;
+	if (!zcit_wq)
+		return -ENOMEM;
+	if (zcit_conn_cpu_init()) {
+		destroy_workqueue(zcit_wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
@@ -655,4 +670,5 @@ void zcit_conn_exit(void)
 	spin_unlock_bh(&zcit_conns_lock);
 	wait_event(zcit_conns_wq, list_empty_careful(&zcit_conns));
 	destroy_workqueue(zcit_wq);
+	zcit_conn_cpu_exit();
 }

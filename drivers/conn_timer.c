@@ -129,6 +129,7 @@ static bool zcit_conn_tick(struct zcit_conn *conn)
 				   ISCSI_RESERVED_TAG);
 		why = ZCIT_WHY_TX_STALL;
 	} else if (conn->ops->tick(conn, &why)) {
+		zcit_conn_follow_cpu(conn);
 		return true;
 	}
 	zcit_conn_fail(conn, why);

@@ -30,7 +30,11 @@ void zcit_conn_post(struct zcit_conn *conn, enum zcit_conn_inbox box,
 void zcit_conn_enter_ffp(struct zcit_conn *conn);
 void zcit_conn_fail(struct zcit_conn *conn, enum zcit_conn_why why);
 /* admit.c: the CPU a connection's io work runs on */
+int zcit_conn_cpu_init(void);
+void zcit_conn_cpu_exit(void);
 int zcit_conn_pick_cpu(int cpu);
+void zcit_conn_set_cpu(struct zcit_conn *conn, int cpu);
+void zcit_conn_follow_cpu(struct zcit_conn *conn);
 void zcit_conn_cpus_changed(void);
 /* conn_timer.c: a connection's timeouts */
 void zcit_conn_set_login_timeout(struct zcit_conn *conn, u32 seconds);

@@ -265,7 +265,9 @@ struct zcit_sess;
  *	its lock, admit.c)
  * @login_started: a whole first Login request came in
  * @sock: the socket
- * @cpu: CPU its io work runs on
+ * @cpu: CPU its io work runs on (admit.c: zcit_conn_set_cpu())
+ * @rx_cpu: CPU its last data arrived on (the socket's data_ready)
+ * @rx_cpu_seen: @rx_cpu at the previous tick (io work only)
  * @io_work: receives and sends, budgeted and non-blocking
  * @release_work: lets go of the commands once closed
  * @free_work: frees it once the last reference is gone
@@ -350,6 +352,8 @@ struct zcit_conn {
 	bool login_started;
 	struct socket *sock;
 	int cpu;
+	int rx_cpu;
+	int rx_cpu_seen;
 	struct work_struct io_work;
 	struct work_struct release_work;
 	struct work_struct free_work;

@@ -30,6 +30,13 @@
 #                        connection apart (iscsi_target_mod spreads its
 #                        threads; following sk_incoming_cpu alone put all
 #                        four on CPU 0)
+#  cpus-follow           a session accepted while cpus_allowed_list was 1
+#                        (io work on CPU 1) whose data then arrives on
+#                        CPU 0 (NOP-Out pings every 0.1 s from a process
+#                        pinned to CPU 0), cpus_allowed_list back to all:
+#                        its io work moves to CPU 0 within 5 s (two
+#                        ticks), and the session goes on (every ping but
+#                        the last one answered, logout response 0)
 #  lio-config-no-warning (in 20-targetcli.sh) covers the other direction.
 # zcit-vm: timeout=300
 set -u
@@ -219,10 +226,40 @@ cpus_spread() {
 	return $rc
 }
 
+conn_on_cpu() { # CPU
+	[ "$(conn_cpu)" = "$1" ]
+}
+
+cpus_follow() {
+	local f=$CFS/iscsi/cpus_allowed_list all cpu rc=0
+	[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; }
+	all=$(cat $f)
+	echo 1 >$f || return
+	rm -f $W/ready $W/release
+	taskset -c 0 /usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-raw.py" login \
+		--initiator "$INI1" --target "$IQN1" --isid 400001000031 --ping 0.1 \
+		--hold 60 --ready $W/ready --release $W/release >$W/raw 2>&1 &
+	wait_for 10 test -e $W/ready || { cat $W/raw; echo "$all" >$f; return 1; }
+	cpu=$(conn_cpu)
+	echo "accepted with cpus_allowed_list 1: cpu=$cpu"
+	[ "$cpu" = 1 ] || rc=1
+	echo "$all" >$f || rc=1
+	wait_for 5 conn_on_cpu 0 || rc=1
+	echo "cpus_allowed_list $all, data arriving on CPU 0: cpu=$(conn_cpu)"
+	touch $W/release
+	wait
+	cat $W/raw
+	grep -q "logout response 0" $W/raw || rc=1
+	# the last ping may be on its way when the logout goes out
+	awk '/^pings/ { ok = $2 >= 10 && $4 >= $2 - 1 } END { exit !ok }' $W/raw || rc=1
+	return $rc
+}
+
 zcit_only_start configure
 run
 t_check cpus-allowed cpus_allowed
 t_check cpus-spread cpus_spread
+t_check cpus-follow cpus_follow
 t_check restore-modified restore_modified
 "$LIO" clear >/dev/null 2>&1
 rmdir "$CFS/iscsi" 2>/dev/null

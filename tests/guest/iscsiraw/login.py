@@ -45,6 +45,9 @@ sends, and what the target answered.
                                  exit 3 if the target never closed it and
                                  --expect-eof was given)
       --ready FILE               touch FILE once logged in (with --hold)
+      --ping SEC                 while holding, send an immediate NOP-Out
+                                 (with an ITT: the target answers) every
+                                 SEC seconds; prints "pings N answered M"
       --sendtargets              once logged in, ask SendTargets=All and
                                  print each key=value answered on a line
                                  "st key=value", then log out
@@ -65,10 +68,11 @@ import sys
 import time
 
 from .conn import OPERATIONAL, Conn, chap_md5
-from .pdu import (F_C, F_T, OP_LOGOUT, OP_LOGOUT_RSP, OP_NOP_IN, OP_TEXT, OP_TEXT_RSP, RSV,
-                  Closed, Fail, Timeout, u32)
+from .pdu import (F_C, F_T, OP_LOGOUT, OP_LOGOUT_RSP, OP_NOP_IN, OP_NOP_OUT, OP_TEXT,
+                  OP_TEXT_RSP, RSV, Closed, Fail, Timeout, u32)
 
 ITT = 0x1000
+PING_ITT = 0x10000  # NOP-Out pings of --hold --ping: 0x10001...
 # RFC 7143 13.10, 13.11, 13.18, 13.19, 13.25: result functions OR and AND.
 OR_KEYS = ("InitialR2T", "DataPDUInOrder", "DataSequenceInOrder")
 AND_KEYS = ("ImmediateData", "IFMarker", "OFMarker")
@@ -239,10 +243,17 @@ class Login:
         if ready:
             open(ready, "w").close()
         start = time.monotonic()
+        ping = self.a.ping
+        next_ping = start + ping if ping else None
+        pings = answered = 0
         while time.monotonic() - start < seconds:
             if release and os.path.exists(release):
                 break
-            r, _, _ = select.select([self.c.sock], [], [], 0.2)
+            if next_ping and time.monotonic() >= next_ping:
+                pings += 1
+                self.c.send(self.c.ffp_pdu(OP_NOP_OUT, itt=PING_ITT + (pings & 0xFFFF)))
+                next_ping += ping
+            r, _, _ = select.select([self.c.sock], [], [], min(0.2, ping or 0.2))
             if not r:
                 continue
             try:
@@ -251,7 +262,11 @@ class Login:
                 print("eof after %.1f s" % (time.monotonic() - start))
                 return 0
             if bhs[0] & 0x3F == OP_NOP_IN:
+                if (u32(bhs, 16) & ~0xFFFF) == PING_ITT:
+                    answered += 1
                 self.nop_reply(bhs)
+        if ping:
+            print("pings %d answered %d" % (pings, answered))
         try:
             print("logout response %d" % self.logout())
         except Closed:
@@ -345,6 +360,7 @@ def main():
     p.add_argument("--hold", type=float, default=0)
     p.add_argument("--release")
     p.add_argument("--ready")
+    p.add_argument("--ping", type=float, default=0)
     p.add_argument("--expect-eof", action="store_true")
     p.add_argument("--send-bytes", type=int, default=20)
     p.add_argument("--first-pdu", action="store_true")
