@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# scripts/qd1-latency.sh [--kver K] [--ko ZCIT_KO] [--fio-cpu N] [--boots N]
+# scripts/qd1-latency.sh [--kver K] [--ko ZCIT_KO] [--fio-cpu N]
+#                         [--io-cpus LIST] [--boots N]
 #
 # Where a QD1 4 KiB READ's time goes, in a VM (tests/guest/qd1-latency.sh):
 # zcit (built by scripts/build.sh, or the module ZCIT_KO, e.g. an older
-# version's, to compare), open-iscsi, fio pinned to CPU N (default 0).
+# version's, to compare), open-iscsi, fio pinned to CPU N (default 0),
+# the io work on the CPUs LIST (cpus_allowed_list; default all).
 # Prints the "QD1" lines of each boot: fio's IOPS without and with the
 # kprobes, the phases of a READ, io work runs and their run time, and the
 # CPUs each phase ran on. Logs: out/logs/<K>/qd1-latency-<boot>.log.
@@ -13,14 +15,15 @@
 # boots alternating, never against a fixed number.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-kver=6.1 ko='' cpu=0 boots=1
+kver=6.1 ko='' cpu=0 iocpus='' boots=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver) kver=$2; shift 2 ;;
 	--ko) ko=$(realpath "$2"); shift 2 ;;
 	--fio-cpu) cpu=$2; shift 2 ;;
+	--io-cpus) iocpus=$2; shift 2 ;;
 	--boots) boots=$2; shift 2 ;;
-	*) sed -n '4,13s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '4,15s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 case "$kver" in 6.1 | 6.12) kver=$(./scripts/kvers.sh "$kver") ;; esac
@@ -30,7 +33,8 @@ for b in $(seq "$boots"); do
 	log=out/logs/$kver/qd1-latency-$b.log
 	./tests/lib/vm.sh --kver "$kver" --mem 3G --timeout 600 --log "$log" \
 		--script "$PWD/tests/guest/qd1-latency.sh" \
-		--env "QD1_KO=$ko" --env "QD1_FIO_CPU=$cpu" >/dev/null || {
+		--env "QD1_KO=$ko" --env "QD1_FIO_CPU=$cpu" \
+		--env "QD1_IO_CPUS=$iocpus" >/dev/null || {
 		echo "qd1-latency: boot $b failed, log $log" >&2
 		exit 1
 	}

@@ -7,7 +7,8 @@
 # kprobes, without again. The kprobes (zcit_sock_data_ready,
 # zcit_conn_io_work entry and return, rd_execute_rw, zcit_queue_data_in,
 # the initiator's iscsi_queuecommand and iscsi_sw_tcp_data_ready) exist in
-# every zcit version, so an older zcit.ko ($QD1_KO) compares too. Prints
+# every zcit version, so an older zcit.ko ($QD1_KO) compares too;
+# $QD1_IO_CPUS, if set, is written to cpus_allowed_list first. Prints
 # fio's IOPS, each phase of a READ (initiator submit -> next submit), io
 # work runs per READ and their run time, and the CPUs each phase ran on.
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
@@ -25,6 +26,9 @@ mkdir -p "$CFS/iscsi" &&
 "$LIO" backstore rd lat 256 && "$LIO" lun "$IQN1" 1 0 rd/lat &&
 "$LIO" acl "$IQN1" 1 "$INI1" 0=0 || { echo setup failed; echo ZCIT-EXIT=1; exit 1; }
 echo 0 > "$CFS/iscsi/$IQN1/tpgt_1/attrib/authentication"
+if [ -n "${QD1_IO_CPUS:-}" ]; then
+	echo "$QD1_IO_CPUS" >"$CFS/iscsi/cpus_allowed_list" || { echo ZCIT-EXIT=1; exit 1; }
+fi
 printf 'node.session.scan = auto\n' | start_open_iscsi "$INI1"
 iscsiadm -m node -T "$IQN1" -p 127.0.0.1:3260 -o new >/dev/null
 iscsiadm -m node -T "$IQN1" -p 127.0.0.1:3260 --login >/dev/null
