@@ -173,6 +173,19 @@ conn_cpu() {
 	sed -n 's/.* state=ffp cpu=\([0-9]*\) .*/\1/p' /sys/kernel/debug/zcit/connections
 }
 
+# hold_session SUFFIX CPU [ARGS...]: in the background, a raw session of
+# $INI1 to $IQN1 (iscsi-raw.py login ARGS) from a process pinned to CPU
+# (none if ""), held until $W/release appears; it touches $W/ready<SUFFIX>
+# once logged in and writes $W/raw<SUFFIX>.
+hold_session() {
+	local n=$1 cpu=$2
+	shift 2
+	rm -f "$W/ready$n"
+	${cpu:+taskset -c "$cpu"} /usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-raw.py" login \
+		--initiator "$INI1" --target "$IQN1" "$@" --hold 60 \
+		--ready "$W/ready$n" --release "$W/release" >"$W/raw$n" 2>&1 &
+}
+
 cpus_allowed() {
 	local f=$CFS/iscsi/cpus_allowed_list all cpu rc=0
 	[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; }
@@ -180,9 +193,8 @@ cpus_allowed() {
 	# run() left AuthMethod=CHAP: back to None allowed for the raw login
 	echo 0 >"$T/attrib/authentication" || return
 	echo 1 >$f || return
-	rm -f $W/ready $W/release
-	/usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-raw.py" login --initiator "$INI1" \
-		--target "$IQN1" --hold 60 --ready $W/ready --release $W/release >$W/raw 2>&1 &
+	rm -f $W/release
+	hold_session "" ""
 	wait_for 10 test -e $W/ready || { cat $W/raw; return 1; }
 	cpu=$(conn_cpu)
 	echo "cpus_allowed_list 1: cpu=$cpu"
@@ -204,10 +216,7 @@ cpus_spread() {
 	[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; }
 	rm -f $W/release
 	for i in 1 2 3 4; do
-		rm -f $W/ready$i
-		taskset -c 0 /usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-raw.py" login \
-			--initiator "$INI1" --target "$IQN1" --isid 40000100002$i \
-			--hold 60 --ready $W/ready$i --release $W/release >$W/raw$i 2>&1 &
+		hold_session $i 0 --isid 40000100002$i
 		wait_for 10 test -e $W/ready$i || { cat $W/raw$i; rc=1; break; }
 	done
 	grep ' state=ffp ' /sys/kernel/debug/zcit/connections | sed 's/ target=.*//'
@@ -235,10 +244,8 @@ cpus_follow() {
 	[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; }
 	all=$(cat $f)
 	echo 1 >$f || return
-	rm -f $W/ready $W/release
-	taskset -c 0 /usr/bin/python3 "$ZCIT_ROOT/tests/guest/iscsi-raw.py" login \
-		--initiator "$INI1" --target "$IQN1" --isid 400001000031 --ping 0.1 \
-		--hold 60 --ready $W/ready --release $W/release >$W/raw 2>&1 &
+	rm -f $W/release
+	hold_session "" 0 --isid 400001000031 --ping 0.1
 	wait_for 10 test -e $W/ready || { cat $W/raw; echo "$all" >$f; return 1; }
 	cpu=$(conn_cpu)
 	echo "accepted with cpus_allowed_list 1: cpu=$cpu"
