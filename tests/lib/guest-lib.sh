@@ -166,7 +166,8 @@ oi_fast_fail() {
 # INITIATOR, with no node records; /etc/iscsi/iscsid.conf is stdin after
 # what every test wants (no iscsid autostart, node.startup = manual, no
 # discoveryd); iscsi_tcp and the MODULEs loaded; iscsid started and
-# answering.
+# answering. With ISCSID_LOG set, iscsid stays in the foreground and
+# writes its log (debug level 1) there, for a test to show on failure.
 start_open_iscsi() {
 	local ini=$1
 	shift
@@ -180,6 +181,10 @@ start_open_iscsi() {
 		cat
 	} >/etc/iscsi/iscsid.conf
 	modprobe -a iscsi_tcp "$@" || return
-	iscsid || return
+	if [ -n "${ISCSID_LOG:-}" ]; then
+		iscsid -f -d 1 >"$ISCSID_LOG" 2>&1 &
+	else
+		iscsid || return
+	fi
 	wait_for 10 sh -c 'iscsiadm -m session >/dev/null 2>&1; [ $? != 20 ]'
 }

@@ -19,7 +19,9 @@
 # whole run (a leak of 64 bytes per I/O would be more: it does over
 # 70000 I/Os), rmmod works, and the kernel log is
 # clean. Prints one SOAK line: sessions, I/Os, faults, reconnections.
-# ZCIT_SOAK_SECS (default 60) makes it longer.
+# ZCIT_SOAK_SECS (default 60) makes it longer. When I/O fails or a session
+# does not come back, soak_diag shows why: every session's state on both
+# sides, zcit's log and iscsid's log for the sessions that are not back.
 # zcit-vm: timeout=900 mem=2G
 set -u
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
@@ -60,7 +62,7 @@ setup_initiator() {
 		echo "node.conn[0].timeo.noop_out_timeout = 5"
 		echo "node.conn[0].timeo.login_timeout = 10"
 		echo "node.session.initial_login_retry_max = 2"
-	} | start_open_iscsi "$(ini 0)" || return
+	} | ISCSID_LOG=$W/iscsid.log start_open_iscsi "$(ini 0)" || return
 	for i in $(seq 0 $((N - 1))); do
 		f=soak$(printf %02d "$i")
 		iscsiadm -m iface -I "$f" -o new >/dev/null &&
@@ -112,6 +114,30 @@ digests_as_asked() {
 		line=$(grep " initiator=$(ini "$i") " $DBG/connections) || return
 		grep -q "hdgst=$want ddgst=$want" <<<"$line" || { echo "$line"; return 1; }
 	done
+}
+
+# soak_diag: the initiator's sessions that are not logged in (with the
+# last lines iscsid logged about them), every session on zcit's side,
+# what zcit holds, and zcit's last log lines
+soak_diag() {
+	local s id ini
+	echo "soak-diag: sessions not logged in ($(up)s):"
+	for s in /sys/class/iscsi_session/session*; do
+		id=${s##*session}
+		ini=$(cat "$s/initiatorname" 2>/dev/null)
+		iscsiadm -m session -r "$id" -P 1 2>/dev/null |
+			grep -q 'iSCSI Session State: LOGGED_IN' && continue
+		echo "  session$id $ini state=$(cat "$s/state" 2>/dev/null)" \
+			"conn=$(cat /sys/class/iscsi_connection/connection"$id":*/state 2>/dev/null)"
+		grep -E "connection$id:|session ?$id([^0-9]|\$)" $W/iscsid.log | tail -n 15 |
+			sed 's/^/    iscsid| /'
+	done
+	echo "soak-diag: zcit connections:"
+	sed 's/^/  /' $DBG/connections
+	echo "soak-diag: zcit in_use: $(tr '\n' ' ' <$DBG/in_use)"
+	echo "soak-diag: zcit log (last 40 lines):"
+	dmesg | grep -E 'zcit|connection[0-9]+:|session[0-9]+:' | tail -n 40 |
+		sed 's/^/  /'
 }
 
 accepts() { cat "$CFS/iscsi/$IQN1/fabric_statistics/iscsi_login_stats/accepts"; }
@@ -209,6 +235,7 @@ read -r errs idle ios <<<"$(fio_result)"
 t_check fio-no-error test "$fio_rc" = 0 -a "$errs" = 0
 t_check fio-every-disk test "$idle" = 0
 t_check all-back wait_for 90 logged_in
+[ "$fio_rc" = 0 ] && logged_in || soak_diag
 reconn=$(($(accepts) - acc0))
 t_check reconnected test "$reconn" -ge "$flaps"
 echo "SOAK sessions=$N initiators=$N digests=$((N / 2)) secs=$SECS ios=$ios" \
