@@ -49,10 +49,10 @@ module_param(max_logins, uint, 0444);
 MODULE_PARM_DESC(max_logins,
 		 "Connections in the login phase at once, over all portals (default 64)");
 
-static unsigned int max_logins_per_host = 8;
+static unsigned int max_logins_per_host = 32;
 module_param(max_logins_per_host, uint, 0444);
 MODULE_PARM_DESC(max_logins_per_host,
-		 "Connections in the login phase at once from one IPv4 address or IPv6 /64 (default 8)");
+		 "Connections in the login phase at once from one IPv4 address or IPv6 /64 (default 32; at least the sessions one initiator host reconnects at once)");
 
 static unsigned int first_pdu_timeout = 5;
 module_param(first_pdu_timeout, uint, 0444);

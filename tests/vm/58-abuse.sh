@@ -12,7 +12,9 @@
 # table at the end shows both. Only zcit's results are checks (zcit-<case>);
 # iscsi_target_mod's are printed as "INFO lio-<case> PASS|FAIL ..." lines.
 # zcit is loaded with discovery_idle_timeout=6 (default 30) to keep the
-# run short; every other bound is at its default. Target: $IQN1, ACL
+# run short and max_logins_per_host=8 (default 32) so that one attacking
+# host fills its share in fewer sockets; every other bound is at its
+# default. Target: $IQN1, ACL
 # $INI1, no authentication, attrib/login_timeout=5, LUN 0 = 16 MiB rd_mcp.
 #  idle-sockets       80 silent connections from one host, reopened as
 #                     they are closed, 16 s: at most max_logins_per_host
@@ -55,7 +57,7 @@ mkdir -p $W
 configure() {
 	load_target_core || return
 	case $fab in
-	zcit) modprobe zcit discovery_idle_timeout=6 ;;
+	zcit) modprobe zcit discovery_idle_timeout=6 max_logins_per_host=8 ;;
 	lio) modprobe --ignore-install iscsi_target_mod ;;
 	esac || return
 	mkdir -p "$CFS/iscsi" &&

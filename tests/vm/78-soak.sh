@@ -12,7 +12,9 @@
 #
 # Checks: fio ended with no error and every job did I/O; every session is
 # logged in again at the end and the target counted at least one new
-# login per TPG flap (reconnections); then, every session logged out: zcit
+# login per TPG flap (reconnections); no reconnection of this one host's
+# $N sessions was closed at accept (max_logins_per_host_hits, default
+# bound 32: at 8, open-iscsi lost a session for good now and then); then, every session logged out: zcit
 # holds nothing (<debugfs>/zcit/in_use: no connection, login, session),
 # LIO shows no session, the kernel's live kmalloc objects (/proc/slabinfo,
 # empty slabs given back first) grew by less than $SLAB_KIB KiB over the
@@ -36,6 +38,7 @@ SLAB_KIB=4096
 PORTAL=127.0.0.1:3260
 T=$CFS/iscsi/$IQN1/tpgt_1
 DBG=/sys/kernel/debug/zcit
+HITS=/sys/module/zcit/statistics/max_logins_per_host_hits
 mkdir -p $W
 
 ini() { printf 'iqn.2026-12.org.zcit.soak:host%02d' "$1"; }
@@ -238,6 +241,7 @@ t_check all-back wait_for 90 logged_in
 [ "$fio_rc" = 0 ] && logged_in || soak_diag
 reconn=$(($(accepts) - acc0))
 t_check reconnected test "$reconn" -ge "$flaps"
+t_check never-closed-at-accept test "$(cat $HITS)" = 0
 echo "SOAK sessions=$N initiators=$N digests=$((N / 2)) secs=$SECS ios=$ios" \
 	"connection_resets=$kills tpg_flaps=$flaps reconnections=$reconn"
 
