@@ -248,14 +248,20 @@ static u8 *zcit_ffp_txp_start(struct zcit_conn *conn, struct zcit_cmd *cmd,
 	return buf;
 }
 
-/* RFC 7143 11.8: the next R2T of a write.  Return 1, or 0 if none is due. */
+/*
+ * RFC 7143 11.8: the next R2T of a write.  Return 1, or 0 if none is due.
+ * A draining connection (a Reject or a Logout Response on its way, then
+ * the close) asks for no more data: the write is aborted once it is dead
+ * (zcit_ffp_drain()).
+ */
 static int zcit_ffp_build_r2t(struct zcit_conn *conn, struct zcit_cmd *cmd)
 {
 	struct zcit_r2t r2t;
 	struct zcit_sn sn;
 	u8 *buf;
 
-	if (!zcit_xfer_r2t_pending(&cmd->xfer))
+	if (!zcit_xfer_r2t_pending(&cmd->xfer) ||
+	    zcit_conn_state(conn) >= ZCIT_CONN_DRAINING)
 		return 0;
 	buf = zcit_ffp_txp_start(conn, cmd, false);
 	if (!buf)
@@ -413,10 +419,12 @@ void zcit_ffp_tx_done(struct zcit_conn *conn)
 	}
 }
 
-/* Has @cmd a PDU to send now? */
-static bool zcit_ffp_cmd_has_tx(struct zcit_cmd *cmd)
+/* Has @cmd a PDU to send now?  @r2t: R2Ts may still go out. */
+static bool zcit_ffp_cmd_has_tx(struct zcit_cmd *cmd, bool r2t)
 {
-	return cmd->tx != ZCIT_TX_R2T || zcit_xfer_r2t_pending(&cmd->xfer);
+	if (cmd->tx == ZCIT_TX_R2T)
+		return r2t && zcit_xfer_r2t_pending(&cmd->xfer);
+	return true;
 }
 
 /**
@@ -427,13 +435,14 @@ static bool zcit_ffp_cmd_has_tx(struct zcit_cmd *cmd)
  */
 bool zcit_ffp_tx_more(struct zcit_conn *conn)
 {
+	bool r2t = zcit_conn_state(conn) < ZCIT_CONN_DRAINING;
 	struct zcit_cmd *cmd;
 
 	list_for_each_entry(cmd, &conn->tx_cmds, tx_node) {
 		/* The last PDU of the command under way is not "more". */
 		if (cmd == conn->tx_cmd && conn->txp.total && conn->tx_last)
 			continue;
-		if (zcit_ffp_cmd_has_tx(cmd))
+		if (zcit_ffp_cmd_has_tx(cmd, r2t))
 			return true;
 	}
 	return false;
