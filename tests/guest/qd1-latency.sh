@@ -11,6 +11,9 @@
 # $QD1_IO_CPUS, if set, is written to cpus_allowed_list first. Prints
 # fio's IOPS, each phase of a READ (initiator submit -> next submit), io
 # work runs per READ and their run time, and the CPUs each phase ran on.
+# With QD1_PERF=1, a fourth run under perf record (cpu-clock, every CPU)
+# prints the kernel functions that took the most samples, as CPU time
+# per READ (us), the functions of zcit and their sum first.
 . "$ZCIT_ROOT/tests/lib/guest-lib.sh"
 . "$ZCIT_ROOT/tests/guest/cfs.sh"
 W=/tmp/lat; mkdir -p $W
@@ -131,5 +134,34 @@ print("QD1   io work runs per READ %.2f; run time %s us (%d runs)"
 print("QD1   CPUs (submit, packet, io work, rd, LIO done, io work, initiator rx):",
       ", ".join("%s x%d" % (c, n) for c, n in cpus.most_common(3)))
 PY
+if [ "${QD1_PERF:-0}" = 1 ]; then
+	perf record -q -a -F 2000 -o $W/perf.data -- taskset -c "${QD1_FIO_CPU:-0}" \
+		fio --name=qd1 --filename="$dev" --ioengine=libaio --direct=1 \
+		--rw=randread --bs=4k --iodepth=1 --runtime=8 --time_based \
+		--output-format=json --output=$W/perf.json >/dev/null 2>&1
+	perf report -i $W/perf.data --stdio --no-children --sort dso,sym -n \
+		2>/dev/null | grep -v '^#' >$W/perf.txt
+	python3 - $W/perf.json $W/perf.txt <<'PY'
+import json, re, sys
+ios = json.load(open(sys.argv[1]))['jobs'][0]['read']['total_ios']
+rows = []
+for line in open(sys.argv[2]):
+    m = re.match(r"\s*[\d.]+%\s+(\d+)\s+(\S+)\s+\[[k.]\]\s+(\S+)", line)
+    if m:
+        rows.append((int(m.group(1)), m.group(3), m.group(2)))
+idle = re.compile(r"halt|idle|mwait|poll_idle")
+busy = [r for r in rows if not idle.search(r[1])]
+us = lambda n: n / 2000.0 * 1e6 / max(1, ios)   # -F 2000 per CPU
+def ours(r):
+    return r[2] == "[zcit]" or r[1].startswith("zcit_")
+z = [r for r in busy if ours(r)]
+print("QD1 perf: %d READs, CPU per READ (idle left out): %.1f us in all, %.1f us in zcit"
+      % (ios, us(sum(r[0] for r in busy)), us(sum(r[0] for r in z))))
+for n, sym, dso in z[:15]:
+    print("QD1 perf   zcit %-40s %6.2f us" % (sym, us(n)))
+for n, sym, dso in [r for r in busy if not ours(r)][:15]:
+    print("QD1 perf   %-16s %-35s %6.2f us" % (dso.strip("[]")[:16], sym, us(n)))
+PY
+fi
 iscsiadm -m node --logoutall=all >/dev/null 2>&1
 echo ZCIT-EXIT=0
