@@ -40,6 +40,16 @@ dev=$(ls -d /sys/class/iscsi_session/session*/device/target*/*:*/block/* | head 
 dev=/dev/${dev##*/}
 echo none >"/sys/block/${dev#/dev/}/queue/scheduler"
 T=/sys/kernel/tracing; [ -d $T/events ] || T=/sys/kernel/debug/tracing
+# qd1_fio JSON [WRAPPER...]: the QD1 random read, pinned, run under
+# WRAPPER (e.g. perf record), fio's JSON in JSON
+qd1_fio() {
+	local out=$1
+	shift
+	"$@" taskset -c "${QD1_FIO_CPU:-0}" fio --name=qd1 --filename="$dev" \
+		--ioengine=libaio --direct=1 --rw=randread --bs=4k --iodepth=1 \
+		--runtime=8 --time_based --output-format=json --output="$out" \
+		>/dev/null 2>&1
+}
 for run in notrace1 trace notrace2; do
 	if [ $run = trace ]; then
 		echo > $T/trace; echo 32768 > $T/buffer_size_kb; echo global > $T/trace_clock
@@ -51,9 +61,7 @@ for run in notrace1 trace notrace2; do
 		done
 		echo 1 > $T/events/kprobes/enable
 	fi
-	taskset -c "${QD1_FIO_CPU:-0}" fio --name=qd1 --filename="$dev" --ioengine=libaio \
-		--direct=1 --rw=randread --bs=4k --iodepth=1 --runtime=8 --time_based \
-		--output-format=json --output=$W/$run.json >/dev/null 2>&1
+	qd1_fio $W/$run.json
 	echo 0 > $T/events/kprobes/enable 2>/dev/null
 	python3 - $W/$run.json $run <<'PY'
 import json,sys
@@ -135,13 +143,11 @@ print("QD1   CPUs (submit, packet, io work, rd, LIO done, io work, initiator rx)
       ", ".join("%s x%d" % (c, n) for c, n in cpus.most_common(3)))
 PY
 if [ "${QD1_PERF:-0}" = 1 ]; then
-	perf record -q -a -F 2000 -o $W/perf.data -- taskset -c "${QD1_FIO_CPU:-0}" \
-		fio --name=qd1 --filename="$dev" --ioengine=libaio --direct=1 \
-		--rw=randread --bs=4k --iodepth=1 --runtime=8 --time_based \
-		--output-format=json --output=$W/perf.json >/dev/null 2>&1
+	hz=2000
+	qd1_fio $W/perf.json perf record -q -a -F $hz -o $W/perf.data --
 	perf report -i $W/perf.data --stdio --no-children --sort dso,sym -n \
 		2>/dev/null | grep -v '^#' >$W/perf.txt
-	python3 - $W/perf.json $W/perf.txt <<'PY'
+	python3 - $W/perf.json $W/perf.txt $hz <<'PY'
 import json, re, sys
 ios = json.load(open(sys.argv[1]))['jobs'][0]['read']['total_ios']
 rows = []
@@ -151,7 +157,8 @@ for line in open(sys.argv[2]):
         rows.append((int(m.group(1)), m.group(3), m.group(2)))
 idle = re.compile(r"halt|idle|mwait|poll_idle")
 busy = [r for r in rows if not idle.search(r[1])]
-us = lambda n: n / 2000.0 * 1e6 / max(1, ios)   # -F 2000 per CPU
+hz = float(sys.argv[3])   # perf's samples per second per CPU
+us = lambda n: n / hz * 1e6 / max(1, ios)
 def ours(r):
     return r[2] == "[zcit]" or r[1].startswith("zcit_")
 z = [r for r in busy if ours(r)]

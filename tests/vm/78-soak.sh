@@ -14,7 +14,8 @@
 # logged in again at the end and the target counted at least one new
 # login per TPG flap (reconnections); no reconnection of this one host's
 # $N sessions was closed at accept (max_logins_per_host_hits, default
-# bound 32: at 8, open-iscsi lost a session for good now and then); then, every session logged out: zcit
+# bound 32: at 8, open-iscsi lost a session for good now and then);
+# then, every session logged out: zcit
 # holds nothing (<debugfs>/zcit/in_use: no connection, login, session),
 # LIO shows no session, the kernel's live kmalloc objects (/proc/slabinfo,
 # empty slabs given back first) grew by less than $SLAB_KIB KiB over the
@@ -238,7 +239,7 @@ read -r errs idle ios <<<"$(fio_result)"
 t_check fio-no-error test "$fio_rc" = 0 -a "$errs" = 0
 t_check fio-every-disk test "$idle" = 0
 t_check all-back wait_for 90 logged_in
-[ "$fio_rc" = 0 ] && logged_in || soak_diag
+[ "$fio_rc" = 0 ] && [ "$errs" = 0 ] && logged_in || soak_diag
 reconn=$(($(accepts) - acc0))
 t_check reconnected test "$reconn" -ge "$flaps"
 t_check never-closed-at-accept test "$(cat $HITS)" = 0
