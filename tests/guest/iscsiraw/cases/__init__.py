@@ -17,6 +17,10 @@ from ..conn import Conn
 from ..pdu import Closed, Fail, Timeout
 
 CASES = []  # (category, name, fn) in registration order: see MODULES
+# (category, name) of the cases that run alone, after the parallel ones:
+# they measure the whole guest (its free memory), which the other cases'
+# sockets and buffers would move by tens of MiB
+ALONE = set()
 
 
 def case(cat, name=None):
@@ -26,11 +30,13 @@ def case(cat, name=None):
     return reg
 
 
-def cases(cat, names):
+def cases(cat, names, alone=False):
     """Register one generated case per name: fn(env, conn, param)."""
     def reg(fn):
         for n, p in names:
             CASES.append((cat, n, lambda env, c, p=p, fn=fn: fn(env, c, p)))
+            if alone:
+                ALONE.add((cat, n))
         return fn
     return reg
 
