@@ -24,8 +24,13 @@
 #   --cases REGEX   only the cases whose name matches (grep -E), names
 #                   <rw>-<bs>-qd<depth>-s<sessions>-<none|crc>, e.g.
 #                   'randread-4k-qd32-s1-none' or '128k.*-s4' [ZCIT_BENCH_CASES]
-#   --fabrics LIST  any of "zcit lio tgt", in that order by default
-#                   [ZCIT_BENCH_FABRICS]
+#   --fabrics LIST  any of "zcit zbase lio tgt", by default "zcit lio tgt"
+#                   ("zcit zbase lio tgt" with --base-ko) [ZCIT_BENCH_FABRICS]
+#   --base-ko KO    "zbase": another build of zcit.ko for the same kernel
+#                   (an older commit: `git worktree add /tmp/b REF && make -C
+#                   /tmp/b ZCIT_KVERS=<kver>`), set up as zcit is; its
+#                   column has a zcit/zbase ratio: the way to see whether
+#                   a change made zcit slower [ZCIT_BENCH_BASE_KO]
 #   --no-ceiling    skip the TCP ceiling [ZCIT_BENCH_CEILING=0]
 #   --size MB       ramdisk size in MiB (default 512) [ZCIT_BENCH_SIZE_MB]
 #   --perf          count scheduling and network events per I/O in the guest
@@ -51,7 +56,8 @@ kver=${ZCIT_KVER:-6.1}
 btime=${ZCIT_BENCH_TIME:-}
 quick=${ZCIT_BENCH_QUICK:-0}
 cases=${ZCIT_BENCH_CASES:-}
-fabrics=${ZCIT_BENCH_FABRICS:-zcit lio tgt}
+fabrics=${ZCIT_BENCH_FABRICS:-}
+base_ko=${ZCIT_BENCH_BASE_KO:-}
 ceiling=${ZCIT_BENCH_CEILING:-1}
 size=${ZCIT_BENCH_SIZE_MB:-512}
 rounds=${ZCIT_BENCH_ROUNDS:-1}
@@ -64,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--cases) cases=$2; shift ;;
 	--fabrics) fabrics=$2; shift ;;
+	--base-ko) base_ko=$2; shift ;;
 	--no-ceiling) ceiling=0 ;;
 	--size) size=$2; shift ;;
 	--rounds) rounds=$2; shift ;;
@@ -82,8 +89,19 @@ btime=${btime:-20}
 if ! [[ $btime =~ ^[1-9][0-9]*$ ]]; then echo "bench: bad --time $btime" >&2; exit 2; fi
 [[ $size =~ ^[1-9][0-9]*$ ]] || { echo "bench: bad --size $size" >&2; exit 2; }
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench: bad --rounds $rounds" >&2; exit 2; }
+if [ -n "$base_ko" ]; then
+	[ -f "$base_ko" ] || { echo "bench: no $base_ko" >&2; exit 2; }
+	base_ko=$(realpath "$base_ko")
+	fabrics=${fabrics:-zcit zbase lio tgt}
+else
+	fabrics=${fabrics:-zcit lio tgt}
+fi
 for f in $fabrics; do
-	case "$f" in zcit | lio | tgt) ;; *) echo "bench: unknown fabric $f" >&2; exit 2 ;; esac
+	case "$f" in
+	zcit | lio | tgt) ;;
+	zbase) [ -n "$base_ko" ] || { echo "bench: zbase needs --base-ko" >&2; exit 2; } ;;
+	*) echo "bench: unknown fabric $f" >&2; exit 2 ;;
+	esac
 done
 for m in $modes; do
 	case "$m" in stock | tuned) ;; *) echo "bench: unknown mode $m" >&2; exit 2 ;; esac
@@ -121,7 +139,7 @@ vmargs=(--kver "$kver" --script tests/guest/bench.sh --mem 3G --timeout "$timeou
 	--env "ZCIT_BENCH_FABRICS=$fabrics" --env "ZCIT_BENCH_CEILING=$ceiling"
 	--env "ZCIT_BENCH_SIZE_MB=$size" --env "ZCIT_BENCH_TOOL=$tool"
 	--env "ZCIT_BENCH_ROUNDS=$rounds" --env "ZCIT_BENCH_PERF=$perf"
-	--env "ZCIT_BENCH_MODES=$modes")
+	--env "ZCIT_BENCH_MODES=$modes" --env "ZCIT_BENCH_BASE_KO=$base_ko")
 vmrc=0
 ./tests/lib/vm.sh "${vmargs[@]}" &
 vmpid=$!
@@ -201,17 +219,20 @@ table() {
 		nf = split(fabrics, f, " ")
 		for (i = 1; i <= nf; i++) has[f[i]] = 1
 		both = has["zcit"] && has["lio"]
+		bboth = has["zcit"] && has["zbase"]
 		if (rounds > 1 && nc) print "(medians of " rounds " rounds)"
 		if (nc) {
 			hdr = sprintf("%-26s %-5s", "case", "unit")
 			for (i = 1; i <= nf; i++) {
 				hdr = hdr sprintf(" %9s", f[i])
 				if (f[i] == "lio" && both) hdr = hdr sprintf(" %9s", "zcit/lio")
+				if (f[i] == "zbase" && bboth) hdr = hdr sprintf(" %9s", "zcit/zb")
 			}
 			hdr = hdr " | cpu us/IO:"
 			for (i = 1; i <= nf; i++) {
 				hdr = hdr sprintf(" %7s", f[i])
 				if (f[i] == "lio" && both) hdr = hdr sprintf(" %8s", "zcit/lio")
+				if (f[i] == "zbase" && bboth) hdr = hdr sprintf(" %8s", "zcit/zb")
 			}
 			print hdr
 			for (c = 1; c <= nc; c++) {
@@ -219,16 +240,16 @@ table() {
 				line = sprintf("%-26s %-5s", cs[c], k == 4 ? "IOPS" : "MB/s")
 				for (i = 1; i <= nf; i++) {
 					line = line sprintf(" %9s", cell(med(f[i] SUBSEP cs[c] SUBSEP k), k == 4 ? "%.0f" : "%.1f"))
-					if (f[i] == "lio" && both)
+					if ((f[i] == "lio" && both) || (f[i] == "zbase" && bboth))
 						line = line sprintf(" %9s", ratio(med("zcit" SUBSEP cs[c] SUBSEP k),
-							med("lio" SUBSEP cs[c] SUBSEP k)))
+							med(f[i] SUBSEP cs[c] SUBSEP k)))
 				}
 				line = line sprintf(" | %-10s", "")
 				for (i = 1; i <= nf; i++) {
 					line = line sprintf(" %7s", cell(med(f[i] SUBSEP cs[c] SUBSEP 6), "%.1f"))
-					if (f[i] == "lio" && both)
+					if ((f[i] == "lio" && both) || (f[i] == "zbase" && bboth))
 						line = line sprintf(" %8s", ratio(med("zcit" SUBSEP cs[c] SUBSEP 6),
-							med("lio" SUBSEP cs[c] SUBSEP 6)))
+							med(f[i] SUBSEP cs[c] SUBSEP 6)))
 				}
 				print line
 			}
@@ -286,6 +307,7 @@ json() {
 {
 	echo "zcit benchmark, $started, guest kernel $kver, $btime s per figure, $rounds round(s)"
 	echo "zcit $desc; host: $cpu, $(nproc) CPUs, load average $load0 at the start, $load1 at the end"
+	[ -z "$base_ko" ] || echo "zbase: $base_ko (sha1 $(sha1sum "$base_ko" | cut -c1-12))"
 	echo "guest: $qemu, TCG, -smp 2, 3 GiB; fabrics: $fabrics; cases: ${cases:-all}"
 	[ "$btime" -ge 20 ] || echo "NOTE: short run ($btime s per figure): noisy figures"
 	[ -z "$vmnote" ] || echo "NOTE: $vmnote"
@@ -293,7 +315,7 @@ json() {
 	echo "iSCSI over 127.0.0.1: open-iscsi, fio libaio direct=1, one ${size} MiB ramdisk LUN"
 	echo "(lio/zcit: rd_mcp via targetcli; tgt: rdwr on tmpfs). Case <rw>-<bs>-qd<depth per"
 	echo "disk>-s<sessions>-<digests none|crc32c>; 4 KiB cases in IOPS, 128 KiB in MB/s"
-	echo "(10^6 B/s); cpu us/IO: guest busy time of both CPUs per I/O. zcit/lio: ratio."
+	echo "(10^6 B/s); cpu us/IO: guest busy time of both CPUs per I/O. zcit/lio, zcit/zb: ratios."
 	for m in $modes; do
 		echo
 		case $m in

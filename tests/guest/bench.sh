@@ -4,7 +4,8 @@
 # Guest side of `make bench` (scripts/bench.sh), run by tests/lib/vm.sh.
 # Measures, in this one VM, the TCP ceiling over loopback, then each fabric
 # of $ZCIT_BENCH_FABRICS in turn (default "zcit lio tgt"): zcit,
-# iscsi_target_mod ("lio") and tgt, each serving one ramdisk LUN of
+# iscsi_target_mod ("lio") and tgt, and "zbase" (another build of zcit,
+# $ZCIT_BENCH_BASE_KO, set up as zcit is), each serving one ramdisk LUN of
 # $ZCIT_BENCH_SIZE_MB MiB (zcit and lio: targetcli, rd_mcp; tgt: tgtd's rdwr
 # on a file in tmpfs) on 127.0.0.1:3260 to open-iscsi, one ACL for $INI, no
 # CHAP, in each mode of $ZCIT_BENCH_MODES (default "stock tuned"): stock
@@ -51,6 +52,7 @@ ROUND=1
 MODES=${ZCIT_BENCH_MODES:-stock tuned}
 MODE=-
 TOOL=${ZCIT_BENCH_TOOL:-}
+BASE_KO=${ZCIT_BENCH_BASE_KO:-}
 OUT=${ZCIT_OUTDIR:-/tmp}
 # Data segments of up to 256 KiB both ways on every fabric (tgt's
 # defaults are smaller). zcit and iscsi_target_mod declare their
@@ -332,12 +334,16 @@ print(d["total_ios"], round(d["iops"]), round(d["bw_bytes"] / 1e6, 1),
 fabric_up() {
 	local fab=$1
 	case "$fab" in
-	zcit | lio)
+	zcit | zbase | lio)
 		if [ "$fab" = zcit ] && [ ! -f "/lib/modules/$ZCIT_KVER/updates/zcit.ko" ]; then
 			echo "no zcit.ko for $ZCIT_KVER (scripts/build.sh)"
 			return 1
 		fi
-		load_fabric "$fab" >$W/up.out 2>&1 || {
+		if [ "$fab" = zbase ]; then
+			load_base >$W/up.out 2>&1
+		else
+			load_fabric "$fab" >$W/up.out 2>&1
+		fi || {
 			echo "cannot load the fabric: $(tail -n1 $W/up.out)"
 			return 1
 		}
@@ -399,11 +405,22 @@ fabric_up() {
 	fi
 }
 
+# load_base: the other build of zcit (its module is called zcit too)
+load_base() {
+	local deps
+	[ -f "$BASE_KO" ] || { echo "no $BASE_KO"; return 1; }
+	read -ra deps <<<"$(modinfo -F depends "$BASE_KO" | tr , ' ')"
+	load_target_core &&
+		modprobe -a "${deps[@]}" &&
+		insmod "$BASE_KO" &&
+		{ [ -d "$CFS/iscsi" ] || mkdir "$CFS/iscsi"; }
+}
+
 fabric_down() { # FABRIC
 	local fab=$1
 	logout
 	case "$fab" in
-	zcit | lio)
+	zcit | zbase | lio)
 		"$LIO" clear
 		rmdir "$CFS/iscsi" 2>/dev/null
 		if [ "$fab" = lio ]; then
