@@ -50,7 +50,7 @@ export LC_ALL=C
 cd "$(dirname "$0")/.."
 root=$PWD
 
-usage() { sed -n '4,43s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '4,/^[^#]/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 kver=${ZCIT_KVER:-6.1}
 btime=${ZCIT_BENCH_TIME:-}
