@@ -125,6 +125,12 @@ stamp=$(date +%Y%m%d-%H%M%S)
 base=$root/out/bench/$stamp-$kver
 log=$base.log
 outdir=$base.out
+if [ -n "$base_ko" ]; then
+	# The guest has a /tmp of its own: it loads the copy in the run's
+	# directory.
+	mkdir -p "$outdir"
+	cp "$base_ko" "$outdir/zbase.ko"
+fi
 nfab=$(($(wc -w <<<"$fabrics") * $(wc -w <<<"$modes")))
 # An upper bound: 24 cases and 4 logins per fabric, 6 ceiling figures.
 timeout=$((600 + rounds * (6 * (btime + 10) + nfab * (24 * (btime + 30) + 4 * 120))))
@@ -139,7 +145,7 @@ vmargs=(--kver "$kver" --script tests/guest/bench.sh --mem 3G --timeout "$timeou
 	--env "ZCIT_BENCH_FABRICS=$fabrics" --env "ZCIT_BENCH_CEILING=$ceiling"
 	--env "ZCIT_BENCH_SIZE_MB=$size" --env "ZCIT_BENCH_TOOL=$tool"
 	--env "ZCIT_BENCH_ROUNDS=$rounds" --env "ZCIT_BENCH_PERF=$perf"
-	--env "ZCIT_BENCH_MODES=$modes" --env "ZCIT_BENCH_BASE_KO=$base_ko")
+	--env "ZCIT_BENCH_MODES=$modes" --env "ZCIT_BENCH_BASE_KO=${base_ko:+zbase.ko}")
 vmrc=0
 ./tests/lib/vm.sh "${vmargs[@]}" &
 vmpid=$!

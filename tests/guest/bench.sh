@@ -5,7 +5,7 @@
 # Measures, in this one VM, the TCP ceiling over loopback, then each fabric
 # of $ZCIT_BENCH_FABRICS in turn (default "zcit lio tgt"): zcit,
 # iscsi_target_mod ("lio") and tgt, and "zbase" (another build of zcit,
-# $ZCIT_BENCH_BASE_KO, set up as zcit is), each serving one ramdisk LUN of
+# $ZCIT_BENCH_BASE_KO, a file in $ZCIT_OUTDIR, set up as zcit is), each serving one ramdisk LUN of
 # $ZCIT_BENCH_SIZE_MB MiB (zcit and lio: targetcli, rd_mcp; tgt: tgtd's rdwr
 # on a file in tmpfs) on 127.0.0.1:3260 to open-iscsi, one ACL for $INI, no
 # CHAP, in each mode of $ZCIT_BENCH_MODES (default "stock tuned"): stock
@@ -18,7 +18,8 @@
 # disk, iodepth per job, group_reporting), digests off (none) and on (crc:
 # HeaderDigest and DataDigest CRC32C). Cases, named
 # <rw>-<bs>-qd<depth>-s<sessions>-<none|crc>, are those matching the
-# extended regex $ZCIT_BENCH_CASES (empty: all 24).
+# extended regex $ZCIT_BENCH_CASES (empty: all 24, and
+# randread-4k-qd1-s1-libiscsi: see run_perf).
 # CPU per I/O: the rate of busy jiffies of all CPUs (/proc/stat: everything
 # but idle and iowait; sampled every 0.2 s, over fio's measured run only)
 # divided by fio's IOPS, in µs; cpu%: that rate as a share of all CPUs.
@@ -52,8 +53,8 @@ ROUND=1
 MODES=${ZCIT_BENCH_MODES:-stock tuned}
 MODE=-
 TOOL=${ZCIT_BENCH_TOOL:-}
-BASE_KO=${ZCIT_BENCH_BASE_KO:-}
 OUT=${ZCIT_OUTDIR:-/tmp}
+BASE_KO=${ZCIT_BENCH_BASE_KO:+$OUT/$ZCIT_BENCH_BASE_KO}
 # Data segments of up to 256 KiB both ways on every fabric (tgt's
 # defaults are smaller). zcit and iscsi_target_mod declare their
 # MaxXmitDataSegmentLength (default 262144) as their
@@ -327,6 +328,32 @@ print(d["total_ios"], round(d["iops"]), round(d["bw_bytes"] / 1e6, 1),
 	record io "$fab" "$name" "$iops" "$mbps" "$cpu" "$pct" ""
 }
 
+# run_perf FABRIC: the QD1 4 KiB random read of libiscsi's iscsi-perf, a
+# user-space initiator (one session of its own, no digests, beside
+# open-iscsi's idle one): set against tcpbench's rr-4k-c1 (user space at
+# both ends too), it shows what the target side costs a QD1 READ without
+# the kernel initiator's block and SCSI layers. CPU per I/O: over the
+# whole run, its login included.
+run_perf() {
+	local fab=$1 name=randread-4k-qd1-s1-libiscsi lun=0 c0 c1 iops cpu pct
+	selected "$name" || return 0
+	[ "$fab" = tgt ] && lun=1
+	c0=$(cpu_now)
+	timeout $((T + 60)) iscsi-perf -i "$INI" -m 1 -b 8 -r -t "$T" \
+		"iscsi://$PORTAL/$IQN/$lun" >$W/iscsi-perf.out 2>&1
+	c1=$(cpu_now)
+	# its last "iops average" (printed every second, and at the end)
+	iops=$(tr '\r' '\n' <$W/iscsi-perf.out | grep -o 'iops average [0-9]*' | tail -n1)
+	iops=${iops##* }
+	if ! [[ $iops =~ ^[1-9][0-9]*$ ]]; then
+		record io "$fab" "$name" - - - - "iscsi-perf: $(tr '\r' '\n' <$W/iscsi-perf.out | tail -n1)"
+		return 1
+	fi
+	read -r cpu pct WINDOW <<<"$(cpu_figures "$c0" "$c1" $((iops * T)))"
+	record io "$fab" "$name" "$iops" "$(awk -v i="$iops" 'BEGIN { printf "%.1f", i * 4096 / 1e6 }')" \
+		"$cpu" "$pct" ""
+}
+
 # ---- fabrics ----
 
 # fabric_up FABRIC: prints the reason when it fails. Not in a subshell
@@ -460,6 +487,8 @@ na_all() {
 		name=$(case_name "$rw" "$bs" "$qd" "$2" "$3")
 		selected "$name" && record io "$1" "$name" - - - - "$4"
 	done
+	[ "$2$3" = 1none ] && selected randread-4k-qd1-s1-libiscsi &&
+		record io "$1" randread-4k-qd1-s1-libiscsi - - - - "$4"
 }
 
 bench_fabric() { # FABRIC
@@ -481,6 +510,7 @@ bench_fabric() { # FABRIC
 				read -r rw bs qd <<<"$w"
 				selected "$(case_name "$rw" "$bs" "$qd" $ns $dig)" && any=1
 			done
+			[ "$ns$dig" = 1none ] && selected randread-4k-qd1-s1-libiscsi && any=1
 			[ -n "$any" ] || continue
 			if ! why=$(login $ns $dig); then
 				diag "$fab"
@@ -501,6 +531,7 @@ bench_fabric() { # FABRIC
 				selected "$(case_name "$rw" "$bs" "$qd" $ns $dig)" || continue
 				run_fio "$fab" "$rw" "$bs" "$qd" $ns $dig
 			done
+			[ "$ns$dig" != 1none ] || run_perf "$fab"
 			logout
 		done
 	done
