@@ -31,6 +31,10 @@
 #                   /tmp/b ZCIT_KVERS=<kver>`), set up as zcit is; its
 #                   column has a zcit/zbase ratio: the way to see whether
 #                   a change made zcit slower [ZCIT_BENCH_BASE_KO]
+#   --io-cpus LIST  write LIST to cpus_allowed_list (zcit, zbase, lio):
+#                   where their io work (lio: its threads) may run, e.g. to
+#                   compare two builds with the same placement
+#                   [ZCIT_BENCH_IO_CPUS]
 #   --no-ceiling    skip the TCP ceiling [ZCIT_BENCH_CEILING=0]
 #   --size MB       ramdisk size in MiB (default 512) [ZCIT_BENCH_SIZE_MB]
 #   --perf          count scheduling and network events per I/O in the guest
@@ -58,6 +62,7 @@ quick=${ZCIT_BENCH_QUICK:-0}
 cases=${ZCIT_BENCH_CASES:-}
 fabrics=${ZCIT_BENCH_FABRICS:-}
 base_ko=${ZCIT_BENCH_BASE_KO:-}
+iocpus=${ZCIT_BENCH_IO_CPUS:-}
 ceiling=${ZCIT_BENCH_CEILING:-1}
 size=${ZCIT_BENCH_SIZE_MB:-512}
 rounds=${ZCIT_BENCH_ROUNDS:-1}
@@ -71,6 +76,7 @@ while [ $# -gt 0 ]; do
 	--cases) cases=$2; shift ;;
 	--fabrics) fabrics=$2; shift ;;
 	--base-ko) base_ko=$2; shift ;;
+	--io-cpus) iocpus=$2; shift ;;
 	--no-ceiling) ceiling=0 ;;
 	--size) size=$2; shift ;;
 	--rounds) rounds=$2; shift ;;
@@ -145,7 +151,8 @@ vmargs=(--kver "$kver" --script tests/guest/bench.sh --mem 3G --timeout "$timeou
 	--env "ZCIT_BENCH_FABRICS=$fabrics" --env "ZCIT_BENCH_CEILING=$ceiling"
 	--env "ZCIT_BENCH_SIZE_MB=$size" --env "ZCIT_BENCH_TOOL=$tool"
 	--env "ZCIT_BENCH_ROUNDS=$rounds" --env "ZCIT_BENCH_PERF=$perf"
-	--env "ZCIT_BENCH_MODES=$modes" --env "ZCIT_BENCH_BASE_KO=${base_ko:+zbase.ko}")
+	--env "ZCIT_BENCH_MODES=$modes" --env "ZCIT_BENCH_BASE_KO=${base_ko:+zbase.ko}"
+	--env "ZCIT_BENCH_IO_CPUS=$iocpus")
 vmrc=0
 ./tests/lib/vm.sh "${vmargs[@]}" &
 vmpid=$!
@@ -315,6 +322,7 @@ json() {
 	echo "zcit $desc; host: $cpu, $(nproc) CPUs, load average $load0 at the start, $load1 at the end"
 	[ -z "$base_ko" ] || echo "zbase: $base_ko (sha1 $(sha1sum "$base_ko" | cut -c1-12))"
 	echo "guest: $qemu, TCG, -smp 2, 3 GiB; fabrics: $fabrics; cases: ${cases:-all}"
+	[ -z "$iocpus" ] || echo "cpus_allowed_list: $iocpus"
 	[ "$btime" -ge 20 ] || echo "NOTE: short run ($btime s per figure): noisy figures"
 	[ -z "$vmnote" ] || echo "NOTE: $vmnote"
 	echo

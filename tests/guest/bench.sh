@@ -5,7 +5,8 @@
 # Measures, in this one VM, the TCP ceiling over loopback, then each fabric
 # of $ZCIT_BENCH_FABRICS in turn (default "zcit lio tgt"): zcit,
 # iscsi_target_mod ("lio") and tgt, and "zbase" (another build of zcit,
-# $ZCIT_BENCH_BASE_KO, a file in $ZCIT_OUTDIR, set up as zcit is), each serving one ramdisk LUN of
+# $ZCIT_BENCH_BASE_KO, a file in $ZCIT_OUTDIR, set up as zcit is; with
+# $ZCIT_BENCH_IO_CPUS, its cpus_allowed_list as zcit's and lio's), each serving one ramdisk LUN of
 # $ZCIT_BENCH_SIZE_MB MiB (zcit and lio: targetcli, rd_mcp; tgt: tgtd's rdwr
 # on a file in tmpfs) on 127.0.0.1:3260 to open-iscsi, one ACL for $INI, no
 # CHAP, in each mode of $ZCIT_BENCH_MODES (default "stock tuned"): stock
@@ -55,6 +56,7 @@ MODE=-
 TOOL=${ZCIT_BENCH_TOOL:-}
 OUT=${ZCIT_OUTDIR:-/tmp}
 BASE_KO=${ZCIT_BENCH_BASE_KO:+$OUT/$ZCIT_BENCH_BASE_KO}
+IO_CPUS=${ZCIT_BENCH_IO_CPUS:-}
 # Data segments of up to 256 KiB both ways on every fabric (tgt's
 # defaults are smaller). zcit and iscsi_target_mod declare their
 # MaxXmitDataSegmentLength (default 262144) as their
@@ -374,6 +376,11 @@ fabric_up() {
 			echo "cannot load the fabric: $(tail -n1 $W/up.out)"
 			return 1
 		}
+		if [ -n "$IO_CPUS" ] &&
+			! echo "$IO_CPUS" >"$CFS/iscsi/cpus_allowed_list" 2>$W/up.out; then
+			echo "cpus_allowed_list $IO_CPUS: $(tail -n1 $W/up.out)"
+			return 1
+		fi
 		local tuned=()
 		[ "$MODE" = tuned ] &&
 			tuned=("/iscsi/$IQN/tpg1 set parameter MaxRecvDataSegmentLength=$DSL"
