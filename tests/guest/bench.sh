@@ -34,7 +34,8 @@
 # Writes $ZCIT_OUTDIR/results.tsv (kind fabric case iops MB/s cpu-µs/op
 # cpu% note round mode; MB = 10^6 bytes; mode "-" for the ceiling) and,
 # per mode, fabric and session setup,
-# params-<mode>-<fabric>-s<N>-<digest>.txt (open-iscsi's negotiated values).
+# params-<mode>-<fabric>-s<N>-<digest>.txt (open-iscsi's negotiated values),
+# and fio's JSON of each run, fio-<mode>-<fabric>-<case>-r<round>.json.
 # With ZCIT_BENCH_PERF=1, perf counts context switches, wake-ups, work
 # items, softirqs and packets during each fio run:
 # $ZCIT_OUTDIR/perf-<fabric>-<case>.txt, per second and per I/O.
@@ -304,6 +305,7 @@ run_fio() {
 	timeout $((T + 120)) fio --output-format=json --output="$W/$name.json" "$job" >$W/fio.err 2>&1
 	kill $spid
 	wait $spid 2>/dev/null
+	cp "$W/$name.json" "$OUT/fio-$MODE-$fab-$name-r$ROUND.json" 2>/dev/null
 	dir="read"
 	case "$rw" in *write) dir="write" ;; esac
 	out=$(python3 -c '
