@@ -27,8 +27,9 @@
 #   --fabrics LIST  any of "zcit zbase lio tgt", by default "zcit lio tgt"
 #                   ("zcit zbase lio tgt" with --base-ko) [ZCIT_BENCH_FABRICS]
 #   --base-ko KO    "zbase": another build of zcit.ko for the same kernel
-#                   (an older commit: `git worktree add /tmp/b REF && make -C
-#                   /tmp/b ZCIT_KVERS=<kver>`), set up as zcit is; its
+#                   (an older commit's: `git worktree add /tmp/b REF; cd
+#                   /tmp/b; ZCIT_KVERS=<kver> scripts/build.sh`, then KO is
+#                   /tmp/b/out/<kver>/zcit.ko), set up as zcit is; its
 #                   column has a zcit/zbase ratio: the way to see whether
 #                   a change made zcit slower [ZCIT_BENCH_BASE_KO]
 #   --io-cpus LIST  write LIST to cpus_allowed_list (zcit, zbase, lio):
@@ -138,8 +139,8 @@ if [ -n "$base_ko" ]; then
 	cp "$base_ko" "$outdir/zbase.ko"
 fi
 nfab=$(($(wc -w <<<"$fabrics") * $(wc -w <<<"$modes")))
-# An upper bound: 24 cases and 4 logins per fabric, 6 ceiling figures.
-timeout=$((600 + rounds * (6 * (btime + 10) + nfab * (24 * (btime + 30) + 4 * 120))))
+# An upper bound: 25 cases and 4 logins per fabric, 6 ceiling figures.
+timeout=$((600 + rounds * (6 * (btime + 10) + nfab * (25 * (btime + 30) + 4 * 120))))
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date '+%Y-%m-%d %H:%M:%S %z')
 echo "bench: $kver, $btime s per figure, $rounds round(s), modes: $modes, fabrics: $fabrics, cases: ${cases:-all}"
