@@ -6,7 +6,8 @@
 # of $ZCIT_BENCH_FABRICS in turn (default "zcit lio tgt"): zcit,
 # iscsi_target_mod ("lio") and tgt, and "zbase" (another build of zcit,
 # $ZCIT_BENCH_BASE_KO, a file in $ZCIT_OUTDIR, set up as zcit is; with
-# $ZCIT_BENCH_IO_CPUS, its cpus_allowed_list as zcit's and lio's), each serving one ramdisk LUN of
+# $ZCIT_BENCH_IO_CPUS, its cpus_allowed_list as zcit's and lio's), each
+# serving one ramdisk LUN of
 # $ZCIT_BENCH_SIZE_MB MiB (zcit and lio: targetcli, rd_mcp; tgt: tgtd's rdwr
 # on a file in tmpfs) on 127.0.0.1:3260 to open-iscsi, one ACL for $INI, no
 # CHAP, in each mode of $ZCIT_BENCH_MODES (default "stock tuned"): stock
@@ -20,7 +21,7 @@
 # HeaderDigest and DataDigest CRC32C). Cases, named
 # <rw>-<bs>-qd<depth>-s<sessions>-<none|crc>, are those matching the
 # extended regex $ZCIT_BENCH_CASES (empty: all 24, and
-# randread-4k-qd1-s1-libiscsi: see run_perf).
+# randread-4k-qd1-s1-libiscsi, $PERF_CASE: see run_perf).
 # CPU per I/O: the rate of busy jiffies of all CPUs (/proc/stat: everything
 # but idle and iowait; sampled every 0.2 s, over fio's measured run only)
 # divided by fio's IOPS, in µs; cpu%: that rate as a share of all CPUs.
@@ -58,6 +59,8 @@ TOOL=${ZCIT_BENCH_TOOL:-}
 OUT=${ZCIT_OUTDIR:-/tmp}
 BASE_KO=${ZCIT_BENCH_BASE_KO:+$OUT/$ZCIT_BENCH_BASE_KO}
 IO_CPUS=${ZCIT_BENCH_IO_CPUS:-}
+# iscsi-perf's case (run_perf), with 1 session and no digests
+PERF_CASE=randread-4k-qd1-s1-libiscsi
 # Data segments of up to 256 KiB both ways on every fabric (tgt's
 # defaults are smaller). zcit and iscsi_target_mod declare their
 # MaxXmitDataSegmentLength (default 262144) as their
@@ -93,6 +96,8 @@ record() {
 
 case_name() { echo "$1-$2-qd$3-s$4-$5"; } # RW BS DEPTH SESSIONS DIGEST
 selected() { [ -z "$CASES" ] || grep -qE -- "$CASES" <<<"$1"; }
+# perf_selected SESSIONS DIGEST: does run_perf run with this login?
+perf_selected() { [ "$1$2" = 1none ] && selected $PERF_CASE; }
 
 # "BUSY TOTAL UPTIME": busy and total jiffies of all CPUs, seconds since boot
 cpu_now() {
@@ -339,8 +344,7 @@ print(d["total_ios"], round(d["iops"]), round(d["bw_bytes"] / 1e6, 1),
 # the kernel initiator's block and SCSI layers. CPU per I/O: over the
 # whole run, its login included.
 run_perf() {
-	local fab=$1 name=randread-4k-qd1-s1-libiscsi lun=0 c0 c1 iops cpu pct
-	selected "$name" || return 0
+	local fab=$1 name=$PERF_CASE lun=0 c0 c1 iops cpu pct
 	[ "$fab" = tgt ] && lun=1
 	c0=$(cpu_now)
 	timeout $((T + 60)) iscsi-perf -i "$INI" -m 1 -b 8 -r -t "$T" \
@@ -496,8 +500,7 @@ na_all() {
 		name=$(case_name "$rw" "$bs" "$qd" "$2" "$3")
 		selected "$name" && record io "$1" "$name" - - - - "$4"
 	done
-	[ "$2$3" = 1none ] && selected randread-4k-qd1-s1-libiscsi &&
-		record io "$1" randread-4k-qd1-s1-libiscsi - - - - "$4"
+	perf_selected "$2" "$3" && record io "$1" $PERF_CASE - - - - "$4"
 }
 
 bench_fabric() { # FABRIC
@@ -519,7 +522,7 @@ bench_fabric() { # FABRIC
 				read -r rw bs qd <<<"$w"
 				selected "$(case_name "$rw" "$bs" "$qd" $ns $dig)" && any=1
 			done
-			[ "$ns$dig" = 1none ] && selected randread-4k-qd1-s1-libiscsi && any=1
+			perf_selected $ns $dig && any=1
 			[ -n "$any" ] || continue
 			if ! why=$(login $ns $dig); then
 				diag "$fab"
@@ -540,7 +543,7 @@ bench_fabric() { # FABRIC
 				selected "$(case_name "$rw" "$bs" "$qd" $ns $dig)" || continue
 				run_fio "$fab" "$rw" "$bs" "$qd" $ns $dig
 			done
-			[ "$ns$dig" != 1none ] || run_perf "$fab"
+			! perf_selected $ns $dig || run_perf "$fab"
 			logout
 		done
 	done

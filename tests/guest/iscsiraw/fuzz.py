@@ -92,6 +92,9 @@ def main():
     if a.events:
         only = {"events"}
 
+    def isid(i):
+        return b"\x80\x00\x00" + i.to_bytes(3, "big")  # the i-th case's
+
     jobs = [(i, cat, name, fn) for i, (cat, name, fn) in enumerate(CASES, 1)
             if not only or cat in only]
     results = []
@@ -106,9 +109,8 @@ def main():
                                               secs, detail), flush=True)
 
     with concurrent.futures.ThreadPoolExecutor(a.workers) as ex:
-        futs = [ex.submit(run_case, env, b"\x80\x00\x00" + i.to_bytes(3, "big"),
-                          cat, name, fn) for i, cat, name, fn in jobs
-                if (cat, name) not in ALONE]
+        futs = [ex.submit(run_case, env, isid(i), cat, name, fn)
+                for i, cat, name, fn in jobs if (cat, name) not in ALONE]
         if not only or "mutate" in only:
             # ISIDs far (in bits) from the other cases': a mutated ISID
             # must not reinstate another case's session
@@ -120,7 +122,7 @@ def main():
             report(f.result())
     for i, cat, name, fn in jobs:
         if (cat, name) in ALONE:
-            report(run_case(env, b"\x80\x00\x00" + i.to_bytes(3, "big"), cat, name, fn))
+            report(run_case(env, isid(i), cat, name, fn))
     if a.events:
         for r in run_events(env):
             report(r)
